@@ -1,0 +1,652 @@
+//! The crate's one error type, built to tell the user what to fix.
+//!
+//! Every failure, from a mistyped space name to an HTML page from a proxy, becomes an
+//! [`Error`] whose message names the operation, the HTTP status where there was one, what the
+//! server said, and a hint where one helps. The message never contains the API token or a
+//! conference token value: bodies are quoted only from error responses, and even then every
+//! occurrence of the API token is replaced before the text is kept.
+//!
+//! The generated client reports failures as `progenitor_client::Error`, which loses the HTTP
+//! status of a body it cannot parse. [`Error::from_generated`] puts the pieces back together
+//! from what the transport saw (see [`crate::transport::Exchange`]).
+
+use std::error::Error as StdError;
+use std::fmt;
+use std::time::Duration;
+
+use bytes::Bytes;
+use reqwest::StatusCode;
+use serde::de::DeserializeOwned;
+
+use crate::generated::types::ErrorBody;
+use crate::transport::Exchange;
+
+/// How many server messages [`Error`]'s `Display` shows before summarising the rest.
+const SHOWN_MESSAGES: usize = 5;
+
+/// How many characters of a body an error quotes.
+const SNIPPET_CHARS: usize = 200;
+
+/// What kind of failure an [`Error`] is. More kinds may be added; match with a wildcard.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum ErrorKind {
+    /// A setting of the client (builder or environment) is missing or malformed. Nothing was
+    /// sent.
+    Config,
+    /// An argument to an operation is out of range, such as a page size of 0. Nothing was
+    /// sent.
+    InvalidArgument,
+    /// The service answered with an error status (4xx or 5xx).
+    Api,
+    /// The service answered with a redirect, which the client does not follow so that the
+    /// credentials never reach another host.
+    Redirect,
+    /// No response arrived: the connection could not be made or broke off.
+    Transport,
+    /// The request or the whole call took longer than the configured time.
+    Timeout,
+    /// The service answered with a success status, but the body is not what the API document
+    /// describes.
+    Decode,
+    /// The response body exceeded the configured size limit and was not read further.
+    BodyTooLarge,
+    /// Paging could not continue, such as when the service repeats a cursor it already sent.
+    Paging,
+}
+
+/// One message from the service's error body.
+///
+/// The service has used three body shapes: a list under `errors`, the reason phrase alone
+/// under `error`, and one flat item. Each item of the first, the phrase of the second and the
+/// item of the third become one `ServerMessage`.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct ServerMessage {
+    /// The kind of error, such as `validation_error`.
+    pub kind: Option<String>,
+    /// A machine-readable error code, such as `invalid_parameter`.
+    pub code: Option<String>,
+    /// What went wrong, for a person.
+    pub message: Option<String>,
+    /// The parameter or field at fault.
+    pub attribute: Option<String>,
+    /// Where the error code is documented.
+    pub url: Option<String>,
+}
+
+impl fmt::Display for ServerMessage {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let mut wrote = false;
+        if let Some(code) = self.code.as_deref().or(self.kind.as_deref()) {
+            write!(f, "{code}")?;
+            wrote = true;
+        }
+        if let Some(message) = &self.message {
+            if wrote {
+                f.write_str(": ")?;
+            }
+            write!(f, "{message}")?;
+            wrote = true;
+        }
+        if let Some(attribute) = &self.attribute {
+            if wrote {
+                f.write_str(" ")?;
+            }
+            write!(f, "(attribute `{attribute}`)")?;
+        }
+        Ok(())
+    }
+}
+
+/// A failure of a client operation, or of building the client.
+///
+/// The `Display` output is one line meant for people: the operation, the status, every
+/// server message (up to five), and a hint where the fix is known. The accessors give the
+/// same facts to programs. The error's [`source`](StdError::source) is the underlying
+/// transport error, where there is one.
+///
+/// ```
+/// use signalwire_conference_tokens::{Client, ErrorKind};
+///
+/// let err = Client::builder()
+///     .space("example.signalwire.com/api")
+///     .project_id("c22d24f6-5a47-4597-9a23-c7d01e696b92")
+///     .api_token("PT-example")
+///     .build()
+///     .unwrap_err();
+/// assert_eq!(err.kind(), ErrorKind::Config);
+/// assert!(err.to_string().starts_with("invalid configuration: space "));
+/// ```
+pub struct Error {
+    inner: Box<Inner>,
+}
+
+struct Inner {
+    kind: ErrorKind,
+    operation: Option<&'static str>,
+    status: Option<StatusCode>,
+    attempts: u32,
+    detail: Detail,
+    source: Option<Box<dyn StdError + Send + Sync + 'static>>,
+}
+
+enum Detail {
+    Config { setting: String, problem: String },
+    InvalidArgument { name: &'static str, problem: String },
+    Api { messages: Vec<ServerMessage>, body: Option<Snippet> },
+    Redirect { location: Option<String> },
+    Transport,
+    Timeout { limit: Option<Duration> },
+    Decode { problem: String },
+    BodyTooLarge { limit: usize },
+    Paging { problem: String },
+}
+
+/// The start of a body that could not be read as the document describes, kept for the error
+/// message.
+struct Snippet {
+    content_type: Option<String>,
+    text: String,
+}
+
+impl Error {
+    /// What kind of failure this is.
+    pub fn kind(&self) -> ErrorKind {
+        self.inner.kind
+    }
+
+    /// The HTTP status the service answered with, if a response arrived.
+    pub fn status(&self) -> Option<StatusCode> {
+        self.inner.status
+    }
+
+    /// The operation that failed, by its `operationId` (such as `get_conference_token`), or
+    /// `None` when the client could not be built.
+    pub fn operation(&self) -> Option<&'static str> {
+        self.inner.operation
+    }
+
+    /// Every message the service sent in its error body, in order. Empty when the body held
+    /// none or was not JSON.
+    pub fn server_messages(&self) -> &[ServerMessage] {
+        match &self.inner.detail {
+            Detail::Api { messages, .. } => messages,
+            _ => &[],
+        }
+    }
+
+    /// How many HTTP requests were sent for this call (0 when it failed before sending).
+    pub fn attempts(&self) -> u32 {
+        self.inner.attempts
+    }
+
+    /// The `Location` the service redirected to, for [`ErrorKind::Redirect`].
+    pub fn redirect_location(&self) -> Option<&str> {
+        match &self.inner.detail {
+            Detail::Redirect { location } => location.as_deref(),
+            _ => None,
+        }
+    }
+
+    /// Whether the client's settings are wrong ([`ErrorKind::Config`]).
+    pub fn is_config(&self) -> bool {
+        self.kind() == ErrorKind::Config
+    }
+
+    /// Whether the service answered with an error status ([`ErrorKind::Api`]).
+    pub fn is_api(&self) -> bool {
+        self.kind() == ErrorKind::Api
+    }
+
+    /// Whether the service answered 404: no such token or conference in this project.
+    pub fn is_not_found(&self) -> bool {
+        self.status() == Some(StatusCode::NOT_FOUND)
+    }
+
+    /// Whether the service refused the credentials (401 or 403).
+    pub fn is_unauthorized(&self) -> bool {
+        matches!(self.status(), Some(StatusCode::UNAUTHORIZED | StatusCode::FORBIDDEN))
+    }
+
+    /// Whether the call ran out of time ([`ErrorKind::Timeout`]).
+    pub fn is_timeout(&self) -> bool {
+        self.kind() == ErrorKind::Timeout
+    }
+
+    fn new(kind: ErrorKind, detail: Detail) -> Self {
+        Self {
+            inner: Box::new(Inner {
+                kind,
+                operation: None,
+                status: None,
+                attempts: 0,
+                detail,
+                source: None,
+            }),
+        }
+    }
+
+    pub(crate) fn config(setting: impl Into<String>, problem: impl Into<String>) -> Self {
+        let detail = Detail::Config { setting: setting.into(), problem: problem.into() };
+        Self::new(ErrorKind::Config, detail)
+    }
+
+    pub(crate) fn invalid_argument(
+        operation: &'static str,
+        name: &'static str,
+        problem: impl Into<String>,
+    ) -> Self {
+        let detail = Detail::InvalidArgument { name, problem: problem.into() };
+        Self::new(ErrorKind::InvalidArgument, detail).in_operation(operation)
+    }
+
+    pub(crate) fn paging(operation: &'static str, problem: impl Into<String>) -> Self {
+        Self::new(ErrorKind::Paging, Detail::Paging { problem: problem.into() })
+            .in_operation(operation)
+    }
+
+    fn in_operation(mut self, operation: &'static str) -> Self {
+        self.inner.operation = Some(operation);
+        self
+    }
+
+    fn with_exchange(mut self, exchange: &Exchange) -> Self {
+        self.inner.attempts = exchange.attempts;
+        self.inner.status = self.inner.status.or(exchange.status);
+        self
+    }
+
+    /// Turns what the generated client returned into an error that explains itself.
+    ///
+    /// `T` is the success type of the operation: a body with a success status that failed to
+    /// parse is parsed again as `T` to find the field at fault. `secrets` are replaced in any
+    /// quoted body text.
+    pub(crate) fn from_generated<T: DeserializeOwned>(
+        operation: &'static str,
+        error: progenitor_client::Error<ErrorBody>,
+        exchange: &Exchange,
+        secrets: &[&str],
+    ) -> Self {
+        use progenitor_client::Error as Generated;
+
+        if let Some(limit) = exchange.body_too_large {
+            return Self::new(ErrorKind::BodyTooLarge, Detail::BodyTooLarge { limit })
+                .in_operation(operation)
+                .with_exchange(exchange);
+        }
+
+        let error = match error {
+            Generated::ErrorResponse(value) => {
+                let status = value.status();
+                let messages = server_messages(&value.into_inner());
+                let body = messages.is_empty().then(|| Snippet::of(exchange, secrets)).flatten();
+                Self::api(status, messages, body)
+            }
+            Generated::InvalidResponsePayload(bytes, _) => match exchange.status {
+                Some(status) if !status.is_success() => {
+                    Self::api(status, Vec::new(), Snippet::of(exchange, secrets))
+                }
+                status => Self::decode(status, decode_problem::<T>(&bytes, exchange)),
+            },
+            Generated::UnexpectedResponse(response) => {
+                Self::unexpected_status(response.status(), exchange, secrets)
+            }
+            Generated::CommunicationError(source)
+            | Generated::ResponseBodyError(source)
+            | Generated::InvalidUpgrade(source) => Self::transport(source, exchange),
+            Generated::InvalidRequest(problem) | Generated::Custom(problem) => Self::new(
+                ErrorKind::InvalidArgument,
+                Detail::InvalidArgument { name: "request", problem },
+            ),
+        };
+        error.in_operation(operation).with_exchange(exchange)
+    }
+
+    fn api(status: StatusCode, messages: Vec<ServerMessage>, body: Option<Snippet>) -> Self {
+        let mut error = Self::new(ErrorKind::Api, Detail::Api { messages, body });
+        error.inner.status = Some(status);
+        error
+    }
+
+    fn decode(status: Option<StatusCode>, problem: String) -> Self {
+        let mut error = Self::new(ErrorKind::Decode, Detail::Decode { problem });
+        error.inner.status = status;
+        error
+    }
+
+    /// A status the document does not list for the operation.
+    fn unexpected_status(status: StatusCode, exchange: &Exchange, secrets: &[&str]) -> Self {
+        if status.is_redirection() {
+            let detail = Detail::Redirect { location: exchange.location.clone() };
+            let mut error = Self::new(ErrorKind::Redirect, detail);
+            error.inner.status = Some(status);
+            return error;
+        }
+        if status.is_success() {
+            let problem = match exchange.body.as_ref().is_none_or(|body| body.is_empty()) {
+                true => "the body is empty, but the API document promises a JSON body with \
+                         status 200"
+                    .to_owned(),
+                false => "the API document promises status 200 for this operation".to_owned(),
+            };
+            return Self::decode(Some(status), problem);
+        }
+
+        // An undocumented error status may still carry one of the documented error shapes.
+        let parsed = exchange
+            .body
+            .as_ref()
+            .and_then(|body| serde_json::from_slice::<ErrorBody>(body).ok())
+            .map(|body| server_messages(&body))
+            .unwrap_or_default();
+        let body = parsed.is_empty().then(|| Snippet::of(exchange, secrets)).flatten();
+        Self::api(status, parsed, body)
+    }
+
+    fn transport(source: reqwest::Error, exchange: &Exchange) -> Self {
+        let mut error = if source.is_timeout() {
+            Self::new(ErrorKind::Timeout, Detail::Timeout { limit: exchange.timeout })
+        } else {
+            Self::new(ErrorKind::Transport, Detail::Transport)
+        };
+        error.inner.status = source.status();
+        error.inner.source = Some(Box::new(source.without_url()));
+        error
+    }
+}
+
+/// Every message in an error body, whichever of the three documented shapes it has.
+fn server_messages(body: &ErrorBody) -> Vec<ServerMessage> {
+    let mut messages: Vec<ServerMessage> = body
+        .errors
+        .iter()
+        .map(|item| ServerMessage {
+            kind: item.type_.clone(),
+            code: item.code.clone(),
+            message: item.message.clone(),
+            attribute: item.attribute.clone(),
+            url: item.url.clone(),
+        })
+        .collect();
+
+    let flat = ServerMessage {
+        kind: body.type_.clone(),
+        code: body.code.clone(),
+        message: body.message.clone(),
+        attribute: body.attribute.clone(),
+        url: body.url.clone(),
+    };
+    if flat != ServerMessage::default() {
+        messages.push(flat);
+    }
+
+    if let Some(reason) = &body.error {
+        messages.push(ServerMessage { message: Some(reason.clone()), ..ServerMessage::default() });
+    }
+    messages
+}
+
+/// Explains why a body that came with a success status is not a `T`, naming the field (and,
+/// in a list, the item) at fault. The body itself is not quoted: it may hold token values.
+fn decode_problem<T: DeserializeOwned>(bytes: &Bytes, exchange: &Exchange) -> String {
+    if bytes.iter().all(u8::is_ascii_whitespace) {
+        return "the body is empty, but the API document promises a JSON body".to_owned();
+    }
+
+    let looks_like_json = matches!(
+        bytes.iter().find(|byte| !byte.is_ascii_whitespace()),
+        Some(b'{' | b'[' | b'"')
+    );
+    if !looks_like_json {
+        let content_type = exchange.content_type.as_deref().unwrap_or("no content type");
+        let text = Snippet::text_of(bytes, &[]);
+        return format!("the body is not JSON ({content_type}): {text:?}");
+    }
+
+    let mut deserializer = serde_json::Deserializer::from_slice(bytes);
+    match serde_path_to_error::deserialize::<_, T>(&mut deserializer) {
+        Ok(_) => "the body does not match the API document".to_owned(),
+        Err(err) => {
+            let path = err.path().to_string();
+            let inner = err.inner();
+            let what = redact_quoted(&inner.to_string());
+            if path == "." || path.is_empty() {
+                format!("{what}")
+            } else {
+                format!("at `{path}`: {what}")
+            }
+        }
+    }
+}
+
+/// Replaces every double-quoted string in a serde message, since serde quotes the offending
+/// value and that value may be a secret.
+fn redact_quoted(message: &str) -> String {
+    let mut output = String::with_capacity(message.len());
+    let mut chars = message.chars();
+    while let Some(c) = chars.next() {
+        output.push(c);
+        if c == '"' {
+            let mut escaped = false;
+            for inner in chars.by_ref() {
+                match (escaped, inner) {
+                    (false, '\\') => escaped = true,
+                    (false, '"') => break,
+                    _ => escaped = false,
+                }
+            }
+            output.push_str("…\"");
+        }
+    }
+    output
+}
+
+impl Snippet {
+    fn of(exchange: &Exchange, secrets: &[&str]) -> Option<Self> {
+        let body = exchange.body.as_ref()?;
+        Some(Self {
+            content_type: exchange.content_type.clone(),
+            text: Self::text_of(body, secrets),
+        })
+    }
+
+    /// The first characters of `body`, lossily decoded, with white space runs folded and every
+    /// secret replaced.
+    fn text_of(body: &[u8], secrets: &[&str]) -> String {
+        let mut text = String::from_utf8_lossy(body).into_owned();
+        for secret in secrets.iter().filter(|secret| !secret.is_empty()) {
+            text = text.replace(secret, "[redacted]");
+        }
+
+        let folded: Vec<&str> = text.split_whitespace().collect();
+        let folded = folded.join(" ");
+        match folded.char_indices().nth(SNIPPET_CHARS) {
+            Some((cut, _)) => format!("{}…", &folded[..cut]),
+            None => folded,
+        }
+    }
+}
+
+impl fmt::Display for Error {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let inner = &*self.inner;
+        if let Some(operation) = inner.operation {
+            write!(f, "{operation}: ")?;
+        }
+
+        match &inner.detail {
+            Detail::Config { setting, problem } => {
+                write!(f, "invalid configuration: {setting} {problem}")?;
+            }
+            Detail::InvalidArgument { name, problem } => {
+                write!(f, "invalid argument `{name}`: {problem}")?;
+            }
+            Detail::Api { messages, body } => {
+                write!(f, "the service answered {}", describe(inner.status))?;
+                write_messages(f, messages)?;
+                if let Some(body) = body {
+                    write_snippet(f, body)?;
+                }
+                write_hint(f, inner.status)?;
+            }
+            Detail::Redirect { location } => {
+                write!(f, "the service answered {} redirecting to ", describe(inner.status))?;
+                match location {
+                    Some(location) => write!(f, "`{location}`")?,
+                    None => f.write_str("no Location")?,
+                }
+                f.write_str(
+                    ", which is not followed so that the credentials stay with the configured \
+                     host; if the new address is right, set it as the base URL",
+                )?;
+            }
+            Detail::Transport => f.write_str("no response from the service")?,
+            Detail::Timeout { limit: Some(limit) } => {
+                write!(f, "timed out after {limit:?}; raise the client's timeout if the network is slow")?;
+            }
+            Detail::Timeout { limit: None } => f.write_str("timed out")?,
+            Detail::Decode { problem } => match inner.status {
+                Some(status) => write!(
+                    f,
+                    "the service answered {} with a body the API document does not describe: \
+                     {problem}",
+                    describe(Some(status))
+                )?,
+                None => write!(f, "the response does not match the API document: {problem}")?,
+            },
+            Detail::BodyTooLarge { limit } => write!(
+                f,
+                "the response body is larger than the limit of {limit} bytes; it was not read \
+                 further"
+            )?,
+            Detail::Paging { problem } => f.write_str(problem)?,
+        }
+
+        if inner.attempts > 1 {
+            write!(f, " (after {} attempts)", inner.attempts)?;
+        }
+        Ok(())
+    }
+}
+
+fn describe(status: Option<StatusCode>) -> String {
+    match status {
+        Some(status) => match status.canonical_reason() {
+            Some(reason) => format!("{} {reason}", status.as_u16()),
+            None => status.as_u16().to_string(),
+        },
+        None => "without a status".to_owned(),
+    }
+}
+
+fn write_messages(f: &mut fmt::Formatter<'_>, messages: &[ServerMessage]) -> fmt::Result {
+    for (index, message) in messages.iter().take(SHOWN_MESSAGES).enumerate() {
+        f.write_str(if index == 0 { ": " } else { "; " })?;
+        write!(f, "{message}")?;
+    }
+    if messages.len() > SHOWN_MESSAGES {
+        write!(f, "; and {} more", messages.len() - SHOWN_MESSAGES)?;
+    }
+    Ok(())
+}
+
+fn write_snippet(f: &mut fmt::Formatter<'_>, body: &Snippet) -> fmt::Result {
+    let content_type = body.content_type.as_deref().unwrap_or("no content type");
+    if body.text.is_empty() {
+        write!(f, " with an empty body ({content_type})")
+    } else {
+        write!(f, " with a body that is not a JSON error ({content_type}): {:?}", body.text)
+    }
+}
+
+fn write_hint(f: &mut fmt::Formatter<'_>, status: Option<StatusCode>) -> fmt::Result {
+    match status.map(|status| status.as_u16()) {
+        Some(401 | 403) => f.write_str(
+            "; check the space, the project ID and the API token, and that the token has the \
+             Video scope",
+        ),
+        Some(404) => f.write_str("; check the id, and that it belongs to this project and space"),
+        Some(429) => f.write_str("; the rate limit was reached, wait before trying again"),
+        _ => Ok(()),
+    }
+}
+
+impl fmt::Debug for Error {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        // The message is already free of secrets; Debug adds the structured facts.
+        let mut debug = f.debug_struct("Error");
+        debug
+            .field("kind", &self.inner.kind)
+            .field("operation", &self.inner.operation)
+            .field("status", &self.inner.status)
+            .field("attempts", &self.inner.attempts)
+            .field("message", &self.to_string());
+        if let Some(source) = &self.inner.source {
+            debug.field("source", source);
+        }
+        debug.finish()
+    }
+}
+
+impl StdError for Error {
+    fn source(&self) -> Option<&(dyn StdError + 'static)> {
+        self.inner.source.as_deref().map(|source| source as &(dyn StdError + 'static))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn server_messages_come_from_each_documented_shape() {
+        let list: ErrorBody = serde_json::from_str(
+            r#"{"errors": [{"type": "validation_error", "code": "invalid_parameter",
+                "message": "Page size is too large", "attribute": "page_size", "url": "u"},
+               {"code": "other", "message": "Second", "attribute": null}]}"#,
+        )
+        .unwrap();
+        let reason: ErrorBody = serde_json::from_str(r#"{"error": "Not Found"}"#).unwrap();
+        let flat: ErrorBody =
+            serde_json::from_str(r#"{"type": "t", "code": "c", "message": "m", "attribute": "a"}"#)
+                .unwrap();
+
+        let rendered = |body: &ErrorBody| {
+            server_messages(body).iter().map(ToString::to_string).collect::<Vec<_>>()
+        };
+        assert_eq!(
+            rendered(&list),
+            [
+                "invalid_parameter: Page size is too large (attribute `page_size`)",
+                "other: Second"
+            ]
+        );
+        assert_eq!(rendered(&reason), ["Not Found"]);
+        assert_eq!(rendered(&flat), ["c: m (attribute `a`)"]);
+    }
+
+    #[test]
+    fn quoted_values_are_redacted_from_serde_messages() {
+        assert_eq!(
+            redact_quoted(r#"invalid type: string "vpt_\"secret", expected u32"#),
+            r#"invalid type: string "…", expected u32"#
+        );
+        assert_eq!(redact_quoted("missing field `token`"), "missing field `token`");
+    }
+
+    #[test]
+    fn snippets_fold_white_space_cut_long_text_and_hide_secrets() {
+        assert_eq!(Snippet::text_of(b"<h1>Bad\n\n  Gateway</h1>", &[]), "<h1>Bad Gateway</h1>");
+        assert_eq!(
+            Snippet::text_of(b"echo PT-secret back", &["PT-secret"]),
+            "echo [redacted] back"
+        );
+
+        let long = "x".repeat(500);
+        let cut = Snippet::text_of(long.as_bytes(), &[]);
+        assert_eq!(cut.chars().count(), SNIPPET_CHARS + 1);
+        assert!(cut.ends_with('…'));
+        assert_eq!(Snippet::text_of(&[0xff, b'a'], &[]), "\u{fffd}a");
+    }
+}
