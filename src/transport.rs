@@ -19,7 +19,7 @@ use std::time::Duration;
 
 use bytes::{Bytes, BytesMut};
 use progenitor_client::{ClientHooks, ClientInfo, OperationInfo};
-use reqwest::header::{AUTHORIZATION, CONTENT_LENGTH, CONTENT_TYPE, LOCATION};
+use reqwest::header::{AUTHORIZATION, CONTENT_LENGTH, CONTENT_TYPE, HeaderValue, LOCATION};
 
 use crate::auth::Credentials;
 use crate::generated;
@@ -90,9 +90,16 @@ impl Transport {
         http: &reqwest::Client,
         mut request: reqwest::Request,
     ) -> reqwest::Result<reqwest::Response> {
+        let is_bodiless_post =
+            request.method() == reqwest::Method::POST && request.body().is_none();
         let headers = request.headers_mut();
         headers.remove(PROGENITOR_VERSION_HEADER);
         headers.insert(AUTHORIZATION, self.credentials.authorization().clone());
+        if is_bodiless_post {
+            // Reset has no body. Without one, hyper sends no `Content-Length` at all, and some
+            // proxies answer a POST like that with 411 Length Required.
+            headers.insert(CONTENT_LENGTH, HeaderValue::from_static("0"));
+        }
 
         record(|exchange| {
             exchange.attempts += 1;
@@ -139,7 +146,9 @@ impl Transport {
         record(|exchange| exchange.body = Some(body.clone()));
 
         let (parts, _) = http::Response::from(response).into_parts();
-        Ok(reqwest::Response::from(http::Response::from_parts(parts, body)))
+        Ok(reqwest::Response::from(http::Response::from_parts(
+            parts, body,
+        )))
     }
 }
 
