@@ -132,15 +132,34 @@ struct Inner {
 }
 
 enum Detail {
-    Config { setting: String, problem: String },
-    InvalidArgument { name: &'static str, problem: String },
-    Api { messages: Vec<ServerMessage>, body: Option<Snippet> },
-    Redirect { location: Option<String> },
+    Config {
+        setting: String,
+        problem: String,
+    },
+    InvalidArgument {
+        name: &'static str,
+        problem: String,
+    },
+    Api {
+        messages: Vec<ServerMessage>,
+        body: Option<Snippet>,
+    },
+    Redirect {
+        location: Option<String>,
+    },
     Transport,
-    Timeout { limit: Option<Duration> },
-    Decode { problem: String },
-    BodyTooLarge { limit: usize },
-    Paging { problem: String },
+    Timeout {
+        limit: Option<Duration>,
+    },
+    Decode {
+        problem: String,
+    },
+    BodyTooLarge {
+        limit: usize,
+    },
+    Paging {
+        problem: String,
+    },
 }
 
 /// The start of a body that could not be read as the document describes, kept for the error
@@ -206,7 +225,10 @@ impl Error {
 
     /// Whether the service refused the credentials (401 or 403).
     pub fn is_unauthorized(&self) -> bool {
-        matches!(self.status(), Some(StatusCode::UNAUTHORIZED | StatusCode::FORBIDDEN))
+        matches!(
+            self.status(),
+            Some(StatusCode::UNAUTHORIZED | StatusCode::FORBIDDEN)
+        )
     }
 
     /// Whether the call ran out of time ([`ErrorKind::Timeout`]).
@@ -228,7 +250,10 @@ impl Error {
     }
 
     pub(crate) fn config(setting: impl Into<String>, problem: impl Into<String>) -> Self {
-        let detail = Detail::Config { setting: setting.into(), problem: problem.into() };
+        let detail = Detail::Config {
+            setting: setting.into(),
+            problem: problem.into(),
+        };
         Self::new(ErrorKind::Config, detail)
     }
 
@@ -237,13 +262,21 @@ impl Error {
         name: &'static str,
         problem: impl Into<String>,
     ) -> Self {
-        let detail = Detail::InvalidArgument { name, problem: problem.into() };
+        let detail = Detail::InvalidArgument {
+            name,
+            problem: problem.into(),
+        };
         Self::new(ErrorKind::InvalidArgument, detail).in_operation(operation)
     }
 
     pub(crate) fn paging(operation: &'static str, problem: impl Into<String>) -> Self {
-        Self::new(ErrorKind::Paging, Detail::Paging { problem: problem.into() })
-            .in_operation(operation)
+        Self::new(
+            ErrorKind::Paging,
+            Detail::Paging {
+                problem: problem.into(),
+            },
+        )
+        .in_operation(operation)
     }
 
     fn in_operation(mut self, operation: &'static str) -> Self {
@@ -280,7 +313,10 @@ impl Error {
             Generated::ErrorResponse(value) => {
                 let status = value.status();
                 let messages = server_messages(&value.into_inner());
-                let body = messages.is_empty().then(|| Snippet::of(exchange, secrets)).flatten();
+                let body = messages
+                    .is_empty()
+                    .then(|| Snippet::of(exchange, secrets))
+                    .flatten();
                 Self::api(status, messages, body)
             }
             Generated::InvalidResponsePayload(bytes, _) => match exchange.status {
@@ -297,7 +333,10 @@ impl Error {
             | Generated::InvalidUpgrade(source) => Self::transport(source, exchange),
             Generated::InvalidRequest(problem) | Generated::Custom(problem) => Self::new(
                 ErrorKind::InvalidArgument,
-                Detail::InvalidArgument { name: "request", problem },
+                Detail::InvalidArgument {
+                    name: "request",
+                    problem,
+                },
             ),
         };
         error.in_operation(operation).with_exchange(exchange)
@@ -318,7 +357,9 @@ impl Error {
     /// A status the document does not list for the operation.
     fn unexpected_status(status: StatusCode, exchange: &Exchange, secrets: &[&str]) -> Self {
         if status.is_redirection() {
-            let detail = Detail::Redirect { location: exchange.location.clone() };
+            let detail = Detail::Redirect {
+                location: exchange.location.clone(),
+            };
             let mut error = Self::new(ErrorKind::Redirect, detail);
             error.inner.status = Some(status);
             return error;
@@ -340,13 +381,21 @@ impl Error {
             .and_then(|body| serde_json::from_slice::<ErrorBody>(body).ok())
             .map(|body| server_messages(&body))
             .unwrap_or_default();
-        let body = parsed.is_empty().then(|| Snippet::of(exchange, secrets)).flatten();
+        let body = parsed
+            .is_empty()
+            .then(|| Snippet::of(exchange, secrets))
+            .flatten();
         Self::api(status, parsed, body)
     }
 
     fn transport(source: reqwest::Error, exchange: &Exchange) -> Self {
         let mut error = if source.is_timeout() {
-            Self::new(ErrorKind::Timeout, Detail::Timeout { limit: exchange.timeout })
+            Self::new(
+                ErrorKind::Timeout,
+                Detail::Timeout {
+                    limit: exchange.timeout,
+                },
+            )
         } else {
             Self::new(ErrorKind::Transport, Detail::Transport)
         };
@@ -382,7 +431,10 @@ fn server_messages(body: &ErrorBody) -> Vec<ServerMessage> {
     }
 
     if let Some(reason) = &body.error {
-        messages.push(ServerMessage { message: Some(reason.clone()), ..ServerMessage::default() });
+        messages.push(ServerMessage {
+            message: Some(reason.clone()),
+            ..ServerMessage::default()
+        });
     }
     messages
 }
@@ -399,7 +451,10 @@ fn decode_problem<T: DeserializeOwned>(bytes: &Bytes, exchange: &Exchange) -> St
         Some(b'{' | b'[' | b'"')
     );
     if !looks_like_json {
-        let content_type = exchange.content_type.as_deref().unwrap_or("no content type");
+        let content_type = exchange
+            .content_type
+            .as_deref()
+            .unwrap_or("no content type");
         let text = Snippet::text_of(bytes, &[]);
         return format!("the body is not JSON ({content_type}): {text:?}");
     }
@@ -412,7 +467,7 @@ fn decode_problem<T: DeserializeOwned>(bytes: &Bytes, exchange: &Exchange) -> St
             let inner = err.inner();
             let what = redact_quoted(&inner.to_string());
             if path == "." || path.is_empty() {
-                format!("{what}")
+                what
             } else {
                 format!("at `{path}`: {what}")
             }
@@ -459,6 +514,8 @@ impl Snippet {
             text = text.replace(secret, "[redacted]");
         }
 
+        let text = redact_token_values(&text);
+
         let folded: Vec<&str> = text.split_whitespace().collect();
         let folded = folded.join(" ");
         match folded.char_indices().nth(SNIPPET_CHARS) {
@@ -466,6 +523,27 @@ impl Snippet {
             None => folded,
         }
     }
+}
+
+/// Conference token values look like `vpt_` followed by hex digits. No pattern is promised,
+/// but a body that quotes one in that shape (a proxy echoing a request, say) should not carry
+/// it into an error message.
+fn redact_token_values(text: &str) -> String {
+    const PREFIX: &str = "vpt_";
+
+    let mut output = String::with_capacity(text.len());
+    let mut rest = text;
+    while let Some(start) = rest.find(PREFIX) {
+        output.push_str(&rest[..start]);
+        output.push_str("vpt_[redacted]");
+        let after = &rest[start + PREFIX.len()..];
+        let end = after
+            .find(|c: char| !(c.is_ascii_alphanumeric() || c == '_' || c == '-'))
+            .unwrap_or(after.len());
+        rest = &after[end..];
+    }
+    output.push_str(rest);
+    output
 }
 
 impl fmt::Display for Error {
@@ -484,14 +562,27 @@ impl fmt::Display for Error {
             }
             Detail::Api { messages, body } => {
                 write!(f, "the service answered {}", describe(inner.status))?;
-                write_messages(f, messages)?;
+                // `{"error": "Not Found"}` only repeats the status line.
+                let repeats_status = match messages.as_slice() {
+                    [only] => {
+                        only.message.as_deref() == reason(inner.status) && only.code.is_none()
+                    }
+                    _ => false,
+                };
+                if !repeats_status {
+                    write_messages(f, messages)?;
+                }
                 if let Some(body) = body {
                     write_snippet(f, body)?;
                 }
                 write_hint(f, inner.status)?;
             }
             Detail::Redirect { location } => {
-                write!(f, "the service answered {} redirecting to ", describe(inner.status))?;
+                write!(
+                    f,
+                    "the service answered {} redirecting to ",
+                    describe(inner.status)
+                )?;
                 match location {
                     Some(location) => write!(f, "`{location}`")?,
                     None => f.write_str("no Location")?,
@@ -503,7 +594,10 @@ impl fmt::Display for Error {
             }
             Detail::Transport => f.write_str("no response from the service")?,
             Detail::Timeout { limit: Some(limit) } => {
-                write!(f, "timed out after {limit:?}; raise the client's timeout if the network is slow")?;
+                write!(
+                    f,
+                    "timed out after {limit:?}; raise the client's timeout if the network is slow"
+                )?;
             }
             Detail::Timeout { limit: None } => f.write_str("timed out")?,
             Detail::Decode { problem } => match inner.status {
@@ -528,6 +622,10 @@ impl fmt::Display for Error {
         }
         Ok(())
     }
+}
+
+fn reason(status: Option<StatusCode>) -> Option<&'static str> {
+    status?.canonical_reason()
 }
 
 fn describe(status: Option<StatusCode>) -> String {
@@ -556,7 +654,11 @@ fn write_snippet(f: &mut fmt::Formatter<'_>, body: &Snippet) -> fmt::Result {
     if body.text.is_empty() {
         write!(f, " with an empty body ({content_type})")
     } else {
-        write!(f, " with a body that is not a JSON error ({content_type}): {:?}", body.text)
+        write!(
+            f,
+            " with a body that is not a JSON error ({content_type}): {:?}",
+            body.text
+        )
     }
 }
 
@@ -591,7 +693,10 @@ impl fmt::Debug for Error {
 
 impl StdError for Error {
     fn source(&self) -> Option<&(dyn StdError + 'static)> {
-        self.inner.source.as_deref().map(|source| source as &(dyn StdError + 'static))
+        self.inner
+            .source
+            .as_deref()
+            .map(|source| source as &(dyn StdError + 'static))
     }
 }
 
@@ -613,7 +718,10 @@ mod tests {
                 .unwrap();
 
         let rendered = |body: &ErrorBody| {
-            server_messages(body).iter().map(ToString::to_string).collect::<Vec<_>>()
+            server_messages(body)
+                .iter()
+                .map(ToString::to_string)
+                .collect::<Vec<_>>()
         };
         assert_eq!(
             rendered(&list),
@@ -632,12 +740,18 @@ mod tests {
             redact_quoted(r#"invalid type: string "vpt_\"secret", expected u32"#),
             r#"invalid type: string "…", expected u32"#
         );
-        assert_eq!(redact_quoted("missing field `token`"), "missing field `token`");
+        assert_eq!(
+            redact_quoted("missing field `token`"),
+            "missing field `token`"
+        );
     }
 
     #[test]
     fn snippets_fold_white_space_cut_long_text_and_hide_secrets() {
-        assert_eq!(Snippet::text_of(b"<h1>Bad\n\n  Gateway</h1>", &[]), "<h1>Bad Gateway</h1>");
+        assert_eq!(
+            Snippet::text_of(b"<h1>Bad\n\n  Gateway</h1>", &[]),
+            "<h1>Bad Gateway</h1>"
+        );
         assert_eq!(
             Snippet::text_of(b"echo PT-secret back", &["PT-secret"]),
             "echo [redacted] back"
@@ -648,5 +762,9 @@ mod tests {
         assert_eq!(cut.chars().count(), SNIPPET_CHARS + 1);
         assert!(cut.ends_with('…'));
         assert_eq!(Snippet::text_of(&[0xff, b'a'], &[]), "\u{fffd}a");
+        assert_eq!(
+            Snippet::text_of(b"{\"token\":\"vpt_62c654\"} vpt_ and vpt_x-y.", &[]),
+            "{\"token\":\"vpt_[redacted]\"} vpt_[redacted] and vpt_[redacted]."
+        );
     }
 }
