@@ -1,0 +1,62 @@
+//! Helpers shared by the integration tests: credentials, the documented example token, and a
+//! client pointed at a local server.
+
+#![allow(dead_code)] // Each test file uses a different part of this module.
+
+use serde_json::{Value, json};
+use signalwire_conference_tokens::{Client, Uuid};
+
+pub const PROJECT_ID: &str = "a5e1a1f8-3c4d-4b2e-9f61-7d2c9e8b1a03";
+/// Holds `:` and non-ASCII characters, both legal in a Basic password.
+pub const API_TOKEN: &str = "PT:sëcret-ü";
+/// `Basic ` + base64 of `PROJECT_ID:API_TOKEN` in UTF-8, computed outside Rust
+/// (`python3 -c 'import base64; print(base64.b64encode("...".encode()))'`).
+pub const AUTHORIZATION: &str =
+    "Basic YTVlMWExZjgtM2M0ZC00YjJlLTlmNjEtN2QyYzllOGIxYTAzOlBUOnPDq2NyZXQtw7w=";
+
+pub const TOKEN_ID: &str = "c22d24f6-5a47-4597-9a23-c7d01e696b92";
+pub const CONFERENCE_ID: &str = "2bd9bd0b-4a6f-4d4c-9f63-0e4b0f1c5a11";
+pub const TOKEN_PATH: &str = "/api/video/conference_tokens/c22d24f6-5a47-4597-9a23-c7d01e696b92";
+pub const RESET_PATH: &str =
+    "/api/video/conference_tokens/c22d24f6-5a47-4597-9a23-c7d01e696b92/reset";
+pub const LIST_PATH: &str =
+    "/api/video/conferences/2bd9bd0b-4a6f-4d4c-9f63-0e4b0f1c5a11/conference_tokens";
+pub const EXAMPLE_TOKEN_VALUE: &str = "vpt_62c65414de4d067d07415a7ced8183be";
+
+pub fn token_id() -> Uuid {
+    TOKEN_ID.parse().unwrap()
+}
+
+pub fn conference_id() -> Uuid {
+    CONFERENCE_ID.parse().unwrap()
+}
+
+/// The example token from SignalWire's documentation.
+pub fn example_token() -> Value {
+    json!({
+        "id": TOKEN_ID,
+        "name": "My First Token",
+        "token": EXAMPLE_TOKEN_VALUE,
+        "scopes": ["room.member.audio_mute"]
+    })
+}
+
+/// A token with a distinct id and value, for pages.
+pub fn numbered_token(n: u32) -> Value {
+    json!({
+        "id": format!("00000000-0000-4000-8000-{n:012}"),
+        "name": format!("Token {n}"),
+        "token": format!("vpt_{n:032}"),
+        "scopes": ["room.member.audio_mute"]
+    })
+}
+
+/// A client for `base_url` with the test credentials.
+pub fn client(base_url: &str) -> Client {
+    Client::builder()
+        .base_url(base_url)
+        .project_id(PROJECT_ID)
+        .api_token(API_TOKEN)
+        .build()
+        .unwrap()
+}
