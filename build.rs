@@ -64,8 +64,8 @@ pub struct GeneratedCode {
 /// Parses the YAML `text` as OpenAPI 3.0 and generates the client (and, with `with_mocks`,
 /// the httpmock helpers), returning a one-line description of the problem on failure.
 pub fn generate_client(text: &str, with_mocks: bool) -> Result<GeneratedCode, String> {
-    let spec: openapiv3::OpenAPI =
-        serde_yaml_ng::from_str(text).map_err(|err| format!("not an OpenAPI 3.0 document: {err}"))?;
+    let spec: openapiv3::OpenAPI = serde_yaml_ng::from_str(text)
+        .map_err(|err| format!("not an OpenAPI 3.0 document: {err}"))?;
 
     let mut settings = progenitor::GenerationSettings::new();
     settings
@@ -79,7 +79,7 @@ pub fn generate_client(text: &str, with_mocks: bool) -> Result<GeneratedCode, St
 
     let client = catch_generator_panic(|| {
         let mut generator = progenitor::Generator::new(&settings);
-        generator.generate_tokens(&spec).map(|tokens| format_tokens(tokens))
+        generator.generate_tokens(&spec).map(format_tokens)
     })?;
 
     let mocks = if with_mocks {
@@ -87,17 +87,21 @@ pub fn generate_client(text: &str, with_mocks: bool) -> Result<GeneratedCode, St
             let mut generator = progenitor::Generator::new(&settings);
             generator
                 .httpmock(&spec, "crate::generated")
-                .map(|tokens| format_tokens(tokens))
+                .map(format_tokens)
         })?)
     } else {
         None
     };
 
-    Ok(GeneratedCode { client: client?, mocks: mocks.transpose()? })
+    Ok(GeneratedCode {
+        client: client?,
+        mocks: mocks.transpose()?,
+    })
 }
 
 fn quote_tokens(path: &str) -> Result<proc_macro2::TokenStream, String> {
-    path.parse().map_err(|err| format!("bad inner type path `{path}`: {err}"))
+    path.parse()
+        .map_err(|err| format!("bad inner type path `{path}`: {err}"))
 }
 
 /// Formats generated tokens as Rust source, or explains why they are not valid Rust.

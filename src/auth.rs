@@ -37,7 +37,11 @@ impl Credentials {
 
         let user = project_id.hyphenated().to_string();
         let header = basic_authorization(&user, api_token.expose_secret());
-        Ok(Self { project_id, api_token: api_token.clone(), header })
+        Ok(Self {
+            project_id,
+            api_token: api_token.clone(),
+            header,
+        })
     }
 
     /// The value of the `Authorization` header, marked sensitive so that `reqwest` and `hyper`
@@ -133,7 +137,11 @@ fn base64_encode(input: &[u8]) -> String {
 
     let mut output = String::with_capacity(input.len().div_ceil(3) * 4);
     for chunk in input.chunks(3) {
-        let bytes = [chunk[0], *chunk.get(1).unwrap_or(&0), *chunk.get(2).unwrap_or(&0)];
+        let bytes = [
+            chunk[0],
+            *chunk.get(1).unwrap_or(&0),
+            *chunk.get(2).unwrap_or(&0),
+        ];
         let group = u32::from_be_bytes([0, bytes[0], bytes[1], bytes[2]]);
         for (index, shift) in [18, 12, 6, 0].into_iter().enumerate() {
             if index <= chunk.len() {
@@ -199,14 +207,20 @@ mod tests {
         let token = SecretString::from("PT-token");
         let cases = [
             ("", "is empty"),
-            (" c22d24f6-5a47-4597-9a23-c7d01e696b92", "starts or ends with white space"),
-            ("c22d24f6-5a47-4597-9a23-c7d01e696b92\n", "starts or ends with white space"),
+            (
+                " c22d24f6-5a47-4597-9a23-c7d01e696b92",
+                "starts or ends with white space",
+            ),
+            (
+                "c22d24f6-5a47-4597-9a23-c7d01e696b92\n",
+                "starts or ends with white space",
+            ),
             ("c22d:24f6", "contains `:`"),
             ("PT-secret-pasted-here", "is not a UUID"),
         ];
         for (value, expected) in cases {
-            let err = Credentials::new(value, "SIGNALWIRE_PROJECT_ID", &token, "api_token")
-                .unwrap_err();
+            let err =
+                Credentials::new(value, "SIGNALWIRE_PROJECT_ID", &token, "api_token").unwrap_err();
             let message = err.to_string();
             assert!(message.contains("SIGNALWIRE_PROJECT_ID"), "{message}");
             assert!(message.contains(expected), "{value:?}: {message}");

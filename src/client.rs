@@ -61,9 +61,15 @@ impl Client {
         ClientBuilder::from_env()?.build()
     }
 
-    pub(crate) fn from_parts(base_url: String, http: reqwest::Client, transport: Transport) -> Self {
+    pub(crate) fn from_parts(
+        base_url: String,
+        http: reqwest::Client,
+        transport: Transport,
+    ) -> Self {
         let generated = generated::Client::new_with_client(&base_url, http, transport);
-        Self { generated: Arc::new(generated) }
+        Self {
+            generated: Arc::new(generated),
+        }
     }
 
     /// The URL that request paths are appended to, such as `https://example.signalwire.com`.
@@ -82,7 +88,10 @@ impl Client {
     ///
     /// [`ErrorKind::Api`](crate::ErrorKind::Api) with status 404 when the token does not exist
     /// in this project; see [`Error`] for the rest.
-    pub async fn get_conference_token(&self, token_id: &Uuid) -> Result<types::ConferenceToken, Error> {
+    pub async fn get_conference_token(
+        &self,
+        token_id: &Uuid,
+    ) -> Result<types::ConferenceToken, Error> {
         let call = self.generated.get_conference_token(token_id);
         self.call("get_conference_token", call).await
     }

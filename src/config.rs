@@ -42,35 +42,43 @@ pub mod env {
     pub const BASE_URL: &str = "SIGNALWIRE_BASE_URL";
 }
 
-/// Where a setting's value came from, so that an error names what the user typed.
-#[derive(Clone, Copy)]
-enum Origin {
-    Builder,
-    Environment,
+/// A setting's value and the name the user knows it by: the builder method, or the
+/// environment variable it was read from. Errors use the name.
+#[derive(Clone)]
+struct Setting<T> {
+    value: T,
+    name: &'static str,
+}
+
+impl<T> Setting<T> {
+    fn from_builder(value: T, name: &'static str) -> Option<Self> {
+        Some(Self { value, name })
+    }
 }
 
 /// Builds a [`Client`]; see [`Client::builder`].
 ///
-/// A space (or a base URL), a project ID and an API token are required.
+/// A space (or a base URL), a project ID and an API token are required. Start from
+/// [`ClientBuilder::from_env`] to read them from the environment and set the rest in code.
 #[must_use]
 #[derive(Clone)]
 pub struct ClientBuilder {
-    space: Option<String>,
-    base_url: Option<String>,
-    project_id: Option<String>,
-    api_token: Option<SecretString>,
+    space: Option<Setting<String>>,
+    base_url: Option<Setting<String>>,
+    project_id: Option<Setting<String>>,
+    api_token: Option<Setting<SecretString>>,
     timeout: Duration,
     connect_timeout: Duration,
     max_response_bytes: usize,
-    origin: Origin,
 }
 
 impl fmt::Debug for ClientBuilder {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let value = |setting: &Option<Setting<String>>| setting.as_ref().map(|s| s.value.clone());
         f.debug_struct("ClientBuilder")
-            .field("space", &self.space)
-            .field("base_url", &self.base_url)
-            .field("project_id", &self.project_id)
+            .field("space", &value(&self.space))
+            .field("base_url", &value(&self.base_url))
+            .field("project_id", &value(&self.project_id))
             .field("api_token", &self.api_token.as_ref().map(|_| "[redacted]"))
             .field("timeout", &self.timeout)
             .field("connect_timeout", &self.connect_timeout)
@@ -89,17 +97,40 @@ impl Default for ClientBuilder {
             timeout: DEFAULT_TIMEOUT,
             connect_timeout: DEFAULT_CONNECT_TIMEOUT,
             max_response_bytes: DEFAULT_MAX_RESPONSE_BYTES,
-            origin: Origin::Builder,
         }
     }
 }
 
 impl ClientBuilder {
+    /// A builder holding what the environment says: `SIGNALWIRE_SPACE`,
+    /// `SIGNALWIRE_PROJECT_ID`, `SIGNALWIRE_API_TOKEN` and `SIGNALWIRE_BASE_URL`. Empty
+    /// variables count as unset. Setters called afterwards override the environment; errors
+    /// name the variable a value came from.
+    ///
+    /// # Errors
+    ///
+    /// An error of kind [`Config`](crate::ErrorKind::Config) when a variable is not Unicode.
+    pub fn from_env() -> Result<Self, Error> {
+        let read = |name: &'static str| -> Result<Option<Setting<String>>, Error> {
+            Ok(read_env(name)?.map(|value| Setting { value, name }))
+        };
+        Ok(Self {
+            space: read(env::SPACE)?,
+            base_url: read(env::BASE_URL)?,
+            project_id: read(env::PROJECT_ID)?,
+            api_token: read(env::API_TOKEN)?.map(|setting| Setting {
+                value: SecretString::from(setting.value),
+                name: setting.name,
+            }),
+            ..Self::default()
+        })
+    }
+
     /// The space name: `example` for `example.signalwire.com`. A pasted
     /// `https://example.signalwire.com/` or `example.signalwire.com` is accepted and reduced
     /// to `example`; upper case is folded.
     pub fn space(mut self, space: impl Into<String>) -> Self {
-        self.space = Some(space.into());
+        self.space = Setting::from_builder(space.into(), "space");
         self
     }
 
@@ -108,19 +139,19 @@ impl ClientBuilder {
     /// `localhost`). A path is kept as a prefix of every request path; a trailing `/` is
     /// dropped. When both are set, the base URL wins over the space.
     pub fn base_url(mut self, base_url: impl Into<String>) -> Self {
-        self.base_url = Some(base_url.into());
+        self.base_url = Setting::from_builder(base_url.into(), "base_url");
         self
     }
 
     /// The project ID, a UUID: the user name of HTTP Basic authentication.
     pub fn project_id(mut self, project_id: impl Into<String>) -> Self {
-        self.project_id = Some(project_id.into());
+        self.project_id = Setting::from_builder(project_id.into(), "project_id");
         self
     }
 
     /// The API token: the password of HTTP Basic authentication. It needs the Video scope.
     pub fn api_token(mut self, api_token: impl Into<String>) -> Self {
-        self.api_token = Some(SecretString::from(api_token.into()));
+        self.api_token = Setting::from_builder(SecretString::from(api_token.into()), "api_token");
         self
     }
 
@@ -153,42 +184,60 @@ impl ClientBuilder {
     /// is missing or malformed.
     pub fn build(self) -> Result<Client, Error> {
         let base_url = match (&self.base_url, &self.space) {
-            (Some(base_url), _) => parse_base_url(base_url, self.name(Setting::BaseUrl))?,
-            (None, Some(space)) => space_url(space, self.name(Setting::Space))?,
+            (Some(base_url), _) => parse_base_url(&base_url.value, base_url.name)?,
+            (None, Some(space)) => space_url(&space.value, space.name)?,
             (None, None) => {
                 return Err(Error::config(
-                    self.name(Setting::Space),
+                    "space",
                     "is not set; give the space name, such as `example` for \
-                     example.signalwire.com",
+                     example.signalwire.com (or set SIGNALWIRE_SPACE)",
                 ));
             }
         };
 
-        let project_id = self.project_id.as_deref().ok_or_else(|| {
-            Error::config(self.name(Setting::ProjectId), "is not set; it is a UUID shown in your space")
+        let project_id = self.project_id.as_ref().ok_or_else(|| {
+            Error::config(
+                "project_id",
+                "is not set; it is the UUID shown on your space's API page (or set \
+                 SIGNALWIRE_PROJECT_ID)",
+            )
         })?;
         let api_token = self.api_token.as_ref().ok_or_else(|| {
             Error::config(
-                self.name(Setting::ApiToken),
-                "is not set; create an API token with the Video scope in your space",
+                "api_token",
+                "is not set; create an API token with the Video scope in your space (or set \
+                 SIGNALWIRE_API_TOKEN)",
             )
         })?;
         let credentials = Credentials::new(
-            project_id,
-            self.name(Setting::ProjectId),
-            api_token,
-            self.name(Setting::ApiToken),
+            &project_id.value,
+            project_id.name,
+            &api_token.value,
+            api_token.name,
         )?;
 
-        if self.timeout.is_zero() || self.connect_timeout.is_zero() {
-            return Err(Error::config("timeout", "is zero; every request would fail at once"));
+        if self.timeout.is_zero() {
+            return Err(Error::config(
+                "timeout",
+                "is zero; every request would fail at once",
+            ));
+        }
+        if self.connect_timeout.is_zero() {
+            return Err(Error::config(
+                "connect_timeout",
+                "is zero; every request would fail at once",
+            ));
         }
 
         let http = reqwest::Client::builder()
             .timeout(self.timeout)
             .connect_timeout(self.connect_timeout)
             .redirect(reqwest::redirect::Policy::none())
-            .user_agent(concat!(env!("CARGO_PKG_NAME"), "/", env!("CARGO_PKG_VERSION")))
+            .user_agent(concat!(
+                env!("CARGO_PKG_NAME"),
+                "/",
+                env!("CARGO_PKG_VERSION")
+            ))
             .build()
             .map_err(|err| Error::config("HTTP client", format!("cannot be built: {err}")))?;
 
@@ -199,37 +248,6 @@ impl ClientBuilder {
         };
         Ok(Client::from_parts(base_url, http, transport))
     }
-
-    /// Reads the settings from the environment; see [`Client::from_env`].
-    pub(crate) fn from_env() -> Result<Self, Error> {
-        let mut builder = Self { origin: Origin::Environment, ..Self::default() };
-        builder.space = read_env(env::SPACE)?;
-        builder.base_url = read_env(env::BASE_URL)?;
-        builder.project_id = read_env(env::PROJECT_ID)?;
-        builder.api_token = read_env(env::API_TOKEN)?.map(SecretString::from);
-        Ok(builder)
-    }
-
-    fn name(&self, setting: Setting) -> &'static str {
-        match (self.origin, setting) {
-            (Origin::Builder, Setting::Space) => "space",
-            (Origin::Builder, Setting::BaseUrl) => "base_url",
-            (Origin::Builder, Setting::ProjectId) => "project_id",
-            (Origin::Builder, Setting::ApiToken) => "api_token",
-            (Origin::Environment, Setting::Space) => env::SPACE,
-            (Origin::Environment, Setting::BaseUrl) => env::BASE_URL,
-            (Origin::Environment, Setting::ProjectId) => env::PROJECT_ID,
-            (Origin::Environment, Setting::ApiToken) => env::API_TOKEN,
-        }
-    }
-}
-
-#[derive(Clone, Copy)]
-enum Setting {
-    Space,
-    BaseUrl,
-    ProjectId,
-    ApiToken,
 }
 
 /// An unset or empty variable is `None`; one that is not Unicode is an error.
@@ -284,7 +302,9 @@ fn normalize_space(raw: &str) -> Result<String, String> {
         ));
     }
     let is_label = space.len() <= 63
-        && space.bytes().all(|byte| byte.is_ascii_alphanumeric() || byte == b'-')
+        && space
+            .bytes()
+            .all(|byte| byte.is_ascii_alphanumeric() || byte == b'-')
         && !space.starts_with('-')
         && !space.ends_with('-');
     if space.is_empty() || !is_label {
@@ -303,11 +323,15 @@ fn parse_base_url(raw: &str, setting: &str) -> Result<String, Error> {
     let invalid = |problem: String| Error::config(setting, problem);
     let trimmed = raw.trim();
     if trimmed != raw {
-        return Err(invalid("starts or ends with white space; remove it".to_owned()));
+        return Err(invalid(
+            "starts or ends with white space; remove it".to_owned(),
+        ));
     }
 
     let url = Url::parse(raw).map_err(|err| {
-        invalid(format!("`{raw}` is not a URL ({err}); give one like https://proxy.example.com"))
+        invalid(format!(
+            "`{raw}` is not a URL ({err}); give one like https://proxy.example.com"
+        ))
     })?;
     if !url.username().is_empty() || url.password().is_some() {
         // Credentials in the URL would be sent to the host and could end up in its logs; the
@@ -319,7 +343,9 @@ fn parse_base_url(raw: &str, setting: &str) -> Result<String, Error> {
         ));
     }
     if url.query().is_some() || url.fragment().is_some() {
-        return Err(invalid(format!("`{raw}` has a query or fragment; remove it")));
+        return Err(invalid(format!(
+            "`{raw}` has a query or fragment; remove it"
+        )));
     }
     let host = url.host_str().unwrap_or_default();
     match url.scheme() {
@@ -332,7 +358,9 @@ fn parse_base_url(raw: &str, setting: &str) -> Result<String, Error> {
             )));
         }
         scheme => {
-            return Err(invalid(format!("`{raw}` has the scheme `{scheme}`; use https")));
+            return Err(invalid(format!(
+                "`{raw}` has the scheme `{scheme}`; use https"
+            )));
         }
     }
 
@@ -342,7 +370,9 @@ fn parse_base_url(raw: &str, setting: &str) -> Result<String, Error> {
 fn is_loopback(host: &str) -> bool {
     let host = host.trim_start_matches('[').trim_end_matches(']');
     host.eq_ignore_ascii_case("localhost")
-        || host.parse::<IpAddr>().is_ok_and(|address| address.is_loopback())
+        || host
+            .parse::<IpAddr>()
+            .is_ok_and(|address| address.is_loopback())
 }
 
 #[cfg(test)]
@@ -390,14 +420,21 @@ mod tests {
         let accepted = [
             ("https://proxy.example.com", "https://proxy.example.com"),
             ("https://proxy.example.com/", "https://proxy.example.com"),
-            ("https://proxy.example.com/signalwire/", "https://proxy.example.com/signalwire"),
+            (
+                "https://proxy.example.com/signalwire/",
+                "https://proxy.example.com/signalwire",
+            ),
             ("http://127.0.0.1:8080", "http://127.0.0.1:8080"),
             ("http://127.8.9.10:1", "http://127.8.9.10:1"),
             ("http://[::1]:8080/", "http://[::1]:8080"),
             ("http://localhost:3000", "http://localhost:3000"),
         ];
         for (raw, expected) in accepted {
-            assert_eq!(parse_base_url(raw, "base_url").unwrap(), expected, "{raw:?}");
+            assert_eq!(
+                parse_base_url(raw, "base_url").unwrap(),
+                expected,
+                "{raw:?}"
+            );
         }
 
         let refused = [
@@ -405,13 +442,19 @@ mod tests {
             ("http://10.0.0.1", "uses plain http"),
             ("ftp://example.com", "has the scheme `ftp`"),
             ("example.signalwire.com", "is not a URL"),
-            ("https://user:pw@example.com", "contains a user name or password"),
+            (
+                "https://user:pw@example.com",
+                "contains a user name or password",
+            ),
             ("https://example.com/?a=b", "has a query or fragment"),
             (" https://example.com", "white space"),
         ];
         for (raw, expected) in refused {
             let message = parse_base_url(raw, "base_url").unwrap_err().to_string();
-            assert!(message.starts_with("invalid configuration: base_url "), "{message}");
+            assert!(
+                message.starts_with("invalid configuration: base_url "),
+                "{message}"
+            );
             assert!(message.contains(expected), "{raw:?}: {message}");
             assert!(!message.contains("pw@"), "{message}");
         }

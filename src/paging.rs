@@ -73,7 +73,10 @@ impl PageCursor {
             let value = percent_decode(value);
             let number = || {
                 value.parse::<u32>().map_err(|_| {
-                    Error::paging(OPERATION, format!("links.next has `{name}={value}`, which is not a number"))
+                    Error::paging(
+                        OPERATION,
+                        format!("links.next has `{name}={value}`, which is not a number"),
+                    )
                 })
             };
             match percent_decode(name).as_str() {
@@ -115,7 +118,11 @@ fn percent_decode(text: &str) -> String {
     let mut decoded = Vec::with_capacity(bytes.len());
     let mut index = 0;
     while index < bytes.len() {
-        let hex = |offset: usize| bytes.get(index + offset).and_then(|b| (*b as char).to_digit(16));
+        let hex = |offset: usize| {
+            bytes
+                .get(index + offset)
+                .and_then(|b| (*b as char).to_digit(16))
+        };
         match (bytes[index], hex(1), hex(2)) {
             (b'%', Some(high), Some(low)) => {
                 decoded.push((high * 16 + low) as u8);
@@ -144,7 +151,13 @@ pub struct ListConferenceTokens<'a> {
 
 impl<'a> ListConferenceTokens<'a> {
     pub(crate) fn new(client: &'a Client, conference_id: Uuid) -> Self {
-        Self { client, conference_id, page_size: None, page_number: None, page_token: None }
+        Self {
+            client,
+            conference_id,
+            page_size: None,
+            page_number: None,
+            page_token: None,
+        }
     }
 
     /// Tokens per page, 1 to 1000. Default: the service's, 50.
@@ -306,7 +319,9 @@ impl ConferenceTokens {
         let conference_id = self.conference_id;
         let page_size = self.page_size;
         Ok(Box::pin(async move {
-            let mut request = client.list_conference_tokens(&conference_id).cursor(&cursor);
+            let mut request = client
+                .list_conference_tokens(&conference_id)
+                .cursor(&cursor);
             if let Some(page_size) = page_size {
                 request = request.page_size(page_size);
             }
@@ -342,7 +357,10 @@ impl Stream for ConferenceTokens {
                 }
             }
 
-            let future = this.in_flight.as_mut().expect("a page request is in flight");
+            let future = this
+                .in_flight
+                .as_mut()
+                .expect("a page request is in flight");
             let page = match future.as_mut().poll(cx) {
                 Poll::Pending => return Poll::Pending,
                 Poll::Ready(page) => page,
@@ -413,8 +431,8 @@ mod tests {
 
     #[test]
     fn cursors_are_decoded_once_and_keep_plus_signs() {
-        let cursor = PageCursor::from_link("/x?page_token=PA%2Fa%2Bb%3D%3D+c/d=e&page_number=2")
-            .unwrap();
+        let cursor =
+            PageCursor::from_link("/x?page_token=PA%2Fa%2Bb%3D%3D+c/d=e&page_number=2").unwrap();
 
         assert_eq!(cursor.page_token(), Some("PA/a+b==+c/d=e"));
         assert_eq!(cursor.page_number(), Some(2));
@@ -424,14 +442,18 @@ mod tests {
 
     #[test]
     fn links_without_a_cursor_are_errors() {
-        let message = PageCursor::from_link("/x?page_size=5").unwrap_err().to_string();
+        let message = PageCursor::from_link("/x?page_size=5")
+            .unwrap_err()
+            .to_string();
         assert_eq!(
             message,
             "list_conference_tokens: links.next `/x?page_size=5` holds neither page_token nor \
              page_number to follow"
         );
 
-        let message = PageCursor::from_link("/x?page_number=two").unwrap_err().to_string();
+        let message = PageCursor::from_link("/x?page_number=two")
+            .unwrap_err()
+            .to_string();
         assert_eq!(
             message,
             "list_conference_tokens: links.next has `page_number=two`, which is not a number"
