@@ -15,6 +15,7 @@ use secrecy::SecretString;
 use crate::auth::Credentials;
 use crate::client::Client;
 use crate::error::Error;
+use crate::retry::RetryPolicy;
 use crate::transport::Transport;
 
 /// The domain under which every SignalWire space lives.
@@ -70,6 +71,7 @@ pub struct ClientBuilder {
     timeout: Duration,
     connect_timeout: Duration,
     max_response_bytes: usize,
+    retry: RetryPolicy,
 }
 
 impl fmt::Debug for ClientBuilder {
@@ -83,6 +85,7 @@ impl fmt::Debug for ClientBuilder {
             .field("timeout", &self.timeout)
             .field("connect_timeout", &self.connect_timeout)
             .field("max_response_bytes", &self.max_response_bytes)
+            .field("retry", &self.retry)
             .finish()
     }
 }
@@ -97,6 +100,7 @@ impl Default for ClientBuilder {
             timeout: DEFAULT_TIMEOUT,
             connect_timeout: DEFAULT_CONNECT_TIMEOUT,
             max_response_bytes: DEFAULT_MAX_RESPONSE_BYTES,
+            retry: RetryPolicy::default(),
         }
     }
 }
@@ -176,6 +180,21 @@ impl ClientBuilder {
         self
     }
 
+    /// How failed requests are retried, and the deadline of a whole call. Default:
+    /// [`RetryPolicy::default`]: up to 3 retries of transient failures within 60 s; a reset
+    /// is repeated only where the service provably did not act on it.
+    pub fn retry(mut self, policy: RetryPolicy) -> Self {
+        self.retry = policy;
+        self
+    }
+
+    /// Shorthand for changing only the number of retries of the retry policy; 0 turns
+    /// retrying off. Default: 3.
+    pub fn max_retries(mut self, max_retries: u32) -> Self {
+        self.retry = self.retry.max_retries(max_retries);
+        self
+    }
+
     /// Checks every setting and builds the client.
     ///
     /// # Errors
@@ -222,6 +241,12 @@ impl ClientBuilder {
                 "is zero; every request would fail at once",
             ));
         }
+        if self.retry.deadline.is_zero() {
+            return Err(Error::config(
+                "retry deadline",
+                "is zero; every call would fail at once",
+            ));
+        }
         if self.connect_timeout.is_zero() {
             return Err(Error::config(
                 "connect_timeout",
@@ -245,6 +270,7 @@ impl ClientBuilder {
             credentials,
             max_response_bytes: self.max_response_bytes,
             timeout: self.timeout,
+            retry: self.retry,
         };
         Ok(Client::from_parts(base_url, http, transport))
     }

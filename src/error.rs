@@ -19,7 +19,7 @@ use reqwest::StatusCode;
 use serde::de::DeserializeOwned;
 
 use crate::generated::types::ErrorBody;
-use crate::transport::Exchange;
+use crate::transport::{Exchange, TimeLimit};
 
 /// How many server messages [`Error`]'s `Display` shows before summarising the rest.
 const SHOWN_MESSAGES: usize = 5;
@@ -127,6 +127,7 @@ struct Inner {
     operation: Option<&'static str>,
     status: Option<StatusCode>,
     attempts: u32,
+    retry_after: Option<Duration>,
     detail: Detail,
     source: Option<Box<dyn StdError + Send + Sync + 'static>>,
 }
@@ -148,8 +149,12 @@ enum Detail {
         location: Option<String>,
     },
     Transport,
+    Connect {
+        host: Option<String>,
+    },
+    BodyBroken,
     Timeout {
-        limit: Option<Duration>,
+        limit: Option<TimeLimit>,
     },
     Decode {
         problem: String,
@@ -200,6 +205,11 @@ impl Error {
         self.inner.attempts
     }
 
+    /// How long the service asked the client to wait (its `Retry-After`), on a 429 or 503.
+    pub fn retry_after(&self) -> Option<Duration> {
+        self.inner.retry_after
+    }
+
     /// The `Location` the service redirected to, for [`ErrorKind::Redirect`].
     pub fn redirect_location(&self) -> Option<&str> {
         match &self.inner.detail {
@@ -243,6 +253,7 @@ impl Error {
                 operation: None,
                 status: None,
                 attempts: 0,
+                retry_after: None,
                 detail,
                 source: None,
             }),
@@ -286,6 +297,7 @@ impl Error {
 
     fn with_exchange(mut self, exchange: &Exchange) -> Self {
         self.inner.attempts = exchange.attempts;
+        self.inner.retry_after = exchange.retry_after;
         self.inner.status = self.inner.status.or(exchange.status);
         self
     }
@@ -393,9 +405,20 @@ impl Error {
             Self::new(
                 ErrorKind::Timeout,
                 Detail::Timeout {
-                    limit: exchange.timeout,
+                    limit: exchange.time_limit,
                 },
             )
+        } else if source.is_connect() {
+            let host = source.url().and_then(|url| {
+                let host = url.host_str()?;
+                Some(match url.port() {
+                    Some(port) => format!("{host}:{port}"),
+                    None => host.to_owned(),
+                })
+            });
+            Self::new(ErrorKind::Transport, Detail::Connect { host })
+        } else if exchange.body_incomplete {
+            Self::new(ErrorKind::Transport, Detail::BodyBroken)
         } else {
             Self::new(ErrorKind::Transport, Detail::Transport)
         };
@@ -575,7 +598,7 @@ impl fmt::Display for Error {
                 if let Some(body) = body {
                     write_snippet(f, body)?;
                 }
-                write_hint(f, inner.status)?;
+                write_hint(f, inner.status, inner.retry_after)?;
             }
             Detail::Redirect { location } => {
                 write!(
@@ -593,12 +616,32 @@ impl fmt::Display for Error {
                 )?;
             }
             Detail::Transport => f.write_str("no response from the service")?,
-            Detail::Timeout { limit: Some(limit) } => {
-                write!(
-                    f,
-                    "timed out after {limit:?}; raise the client's timeout if the network is slow"
-                )?;
-            }
+            Detail::Connect { host: Some(host) } => write!(
+                f,
+                "could not connect to {host}; check the space or base URL and the network"
+            )?,
+            Detail::Connect { host: None } => f.write_str("could not connect to the service")?,
+            Detail::BodyBroken => write!(
+                f,
+                "the connection broke while the body of the {} response was being read",
+                describe(inner.status)
+            )?,
+            Detail::Timeout {
+                limit: Some(TimeLimit::Request(limit)),
+            } => write!(
+                f,
+                "no complete response within the timeout of {}; raise the client's timeout if \
+                 the service or the network is slow",
+                seconds(*limit)
+            )?,
+            Detail::Timeout {
+                limit: Some(TimeLimit::Deadline(limit)),
+            } => write!(
+                f,
+                "the call ran past its deadline of {}, retries included; raise the retry \
+                 policy's deadline if the service is slow",
+                seconds(*limit)
+            )?,
             Detail::Timeout { limit: None } => f.write_str("timed out")?,
             Detail::Decode { problem } => match inner.status {
                 Some(status) => write!(
@@ -621,6 +664,15 @@ impl fmt::Display for Error {
             write!(f, " (after {} attempts)", inner.attempts)?;
         }
         Ok(())
+    }
+}
+
+/// `30 s`, `1.5 s`, `250 ms`.
+fn seconds(duration: Duration) -> String {
+    if duration < Duration::from_secs(1) {
+        format!("{} ms", duration.as_millis())
+    } else {
+        format!("{} s", duration.as_secs_f64())
     }
 }
 
@@ -662,14 +714,25 @@ fn write_snippet(f: &mut fmt::Formatter<'_>, body: &Snippet) -> fmt::Result {
     }
 }
 
-fn write_hint(f: &mut fmt::Formatter<'_>, status: Option<StatusCode>) -> fmt::Result {
+fn write_hint(
+    f: &mut fmt::Formatter<'_>,
+    status: Option<StatusCode>,
+    retry_after: Option<Duration>,
+) -> fmt::Result {
     match status.map(|status| status.as_u16()) {
         Some(401 | 403) => f.write_str(
             "; check the space, the project ID and the API token, and that the token has the \
              Video scope",
         ),
         Some(404) => f.write_str("; check the id, and that it belongs to this project and space"),
-        Some(429) => f.write_str("; the rate limit was reached, wait before trying again"),
+        Some(429) => match retry_after {
+            Some(wait) => write!(
+                f,
+                "; the rate limit was reached and the service asked to wait {}",
+                seconds(wait)
+            ),
+            None => f.write_str("; the rate limit was reached, wait before trying again"),
+        },
         _ => Ok(()),
     }
 }

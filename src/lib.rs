@@ -74,6 +74,7 @@ mod config;
 mod error;
 pub mod generated;
 mod paging;
+mod retry;
 mod token_value;
 mod transport;
 
@@ -87,6 +88,7 @@ pub use paging::{
     ConferenceTokens, DEFAULT_MAX_PAGES, ListConferenceTokens, MAX_PAGE_SIZE, PageCursor,
 };
 pub use reqwest::StatusCode;
+pub use retry::RetryPolicy;
 pub use token_value::TokenValue;
 pub use uuid::Uuid;
 

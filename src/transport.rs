@@ -1,28 +1,37 @@
-//! Sends the requests that the generated client builds: authentication, the wire headers, and
-//! a bounded read of every response body.
+//! Sends the requests that the generated client builds: authentication, the wire headers,
+//! retries, deadlines, and a bounded read of every response body.
 //!
 //! progenitor calls [`ClientHooks::exec`] once per operation with a finished
 //! `reqwest::Request`. The implementation here adds the `Authorization` header, drops the
 //! `api-version` header that progenitor adds to every request (SignalWire does not document
-//! it, so the client sends only what the API promises to understand), and reads the body up to
-//! a limit before handing the response back.
+//! it, so the client sends only what the API promises to understand), sends the request again
+//! where [`RetryPolicy`] allows, and reads the body up to a limit before handing the response
+//! back.
 //!
 //! What the transport saw (status, content type, the body, the number of attempts) is written
 //! into an [`Exchange`] that lives in a task-local slot for the duration of one call. The
 //! generated client's errors lose some of those facts, such as the status of a body that
 //! failed to parse; [`crate::Error`] takes them back from the `Exchange`.
+//!
+//! Each call runs in a `tracing` span named `signalwire_request` with the operation id, the
+//! method and the path with ids replaced by `{id}`; attempts, statuses and retries are events
+//! at debug level (retries at info). Headers and bodies are never logged: they hold secrets.
 
 use std::cell::RefCell;
 use std::fmt;
 use std::future::Future;
-use std::time::Duration;
+use std::time::{Duration, Instant, SystemTime};
 
 use bytes::{Bytes, BytesMut};
 use progenitor_client::{ClientHooks, ClientInfo, OperationInfo};
-use reqwest::header::{AUTHORIZATION, CONTENT_LENGTH, CONTENT_TYPE, HeaderValue, LOCATION};
+use reqwest::header::{
+    AUTHORIZATION, CONTENT_LENGTH, CONTENT_TYPE, HeaderValue, LOCATION, RETRY_AFTER,
+};
+use tracing::Instrument;
 
 use crate::auth::Credentials;
 use crate::generated;
+use crate::retry::{self, RetryPolicy};
 
 /// The header progenitor adds to every request, set to the document's `info.version`.
 const PROGENITOR_VERSION_HEADER: &str = "api-version";
@@ -38,12 +47,25 @@ pub(crate) struct Exchange {
     pub(crate) content_type: Option<String>,
     /// The `Location` of the last response.
     pub(crate) location: Option<String>,
+    /// The wait the last response's `Retry-After` asked for.
+    pub(crate) retry_after: Option<Duration>,
     /// The body of the last response, as far as it was read.
     pub(crate) body: Option<Bytes>,
     /// Set to the limit when the last body was larger than the limit.
     pub(crate) body_too_large: Option<usize>,
-    /// The timeout that applied, for the error message.
-    pub(crate) timeout: Option<Duration>,
+    /// Set when the connection failed while the last body was being read.
+    pub(crate) body_incomplete: bool,
+    /// What limited the time of the last attempt, for a timeout's message.
+    pub(crate) time_limit: Option<TimeLimit>,
+}
+
+/// The limit that cut an attempt short.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum TimeLimit {
+    /// The client's per-request timeout.
+    Request(Duration),
+    /// What was left of the call's deadline, which was shorter than the request timeout.
+    Deadline(Duration),
 }
 
 tokio::task_local! {
@@ -72,6 +94,7 @@ pub struct Transport {
     pub(crate) credentials: Credentials,
     pub(crate) max_response_bytes: usize,
     pub(crate) timeout: Duration,
+    pub(crate) retry: RetryPolicy,
 }
 
 impl fmt::Debug for Transport {
@@ -80,6 +103,7 @@ impl fmt::Debug for Transport {
             .field("credentials", &self.credentials)
             .field("max_response_bytes", &self.max_response_bytes)
             .field("timeout", &self.timeout)
+            .field("retry", &self.retry)
             .finish()
     }
 }
@@ -89,7 +113,9 @@ impl Transport {
         &self,
         http: &reqwest::Client,
         mut request: reqwest::Request,
+        operation: &'static str,
     ) -> reqwest::Result<reqwest::Response> {
+        let idempotent = request.method() == reqwest::Method::GET;
         let is_bodiless_post =
             request.method() == reqwest::Method::POST && request.body().is_none();
         let headers = request.headers_mut();
@@ -101,18 +127,120 @@ impl Transport {
             headers.insert(CONTENT_LENGTH, HeaderValue::from_static("0"));
         }
 
-        record(|exchange| {
-            exchange.attempts += 1;
-            exchange.timeout = Some(self.timeout);
-        });
-        let response = http.execute(request).await?;
+        let span = tracing::info_span!(
+            "signalwire_request",
+            operation,
+            method = %request.method(),
+            path = %path_template(request.url().path()),
+            attempts = tracing::field::Empty,
+            status = tracing::field::Empty,
+        );
+        self.send_with_retries(http, request, idempotent)
+            .instrument(span)
+            .await
+    }
 
-        record(|exchange| {
-            exchange.status = Some(response.status());
-            exchange.content_type = header_text(&response, CONTENT_TYPE);
-            exchange.location = header_text(&response, LOCATION);
-        });
-        self.buffer(response).await
+    async fn send_with_retries(
+        &self,
+        http: &reqwest::Client,
+        request: reqwest::Request,
+        idempotent: bool,
+    ) -> reqwest::Result<reqwest::Response> {
+        let started = Instant::now();
+        let deadline = started + self.retry.deadline;
+        let mut attempt = 0;
+        loop {
+            attempt += 1;
+
+            // Every attempt gets the request timeout, or what is left of the deadline.
+            let remaining = deadline.saturating_duration_since(Instant::now());
+            let limit = if remaining < self.timeout {
+                TimeLimit::Deadline(self.retry.deadline)
+            } else {
+                TimeLimit::Request(self.timeout)
+            };
+            let mut this_try = request
+                .try_clone()
+                .expect("bodiless requests can be cloned");
+            *this_try.timeout_mut() = Some(self.timeout.min(remaining));
+            record(|exchange| {
+                exchange.attempts = attempt;
+                exchange.time_limit = Some(limit);
+            });
+            tracing::Span::current().record("attempts", attempt);
+
+            let sent = Instant::now();
+            let outcome = http.execute(this_try).await;
+            let elapsed_ms = sent.elapsed().as_millis() as u64;
+            let may_retry = attempt <= self.retry.max_retries;
+
+            match outcome {
+                Ok(response) => {
+                    let status = response.status();
+                    let retry_after = response
+                        .headers()
+                        .get(RETRY_AFTER)
+                        .and_then(|value| value.to_str().ok())
+                        .and_then(|value| retry::parse_retry_after(value, SystemTime::now()));
+                    tracing::Span::current().record("status", status.as_u16());
+                    tracing::debug!(attempt, status = status.as_u16(), elapsed_ms, "response");
+
+                    if may_retry && self.retry.retries_status(status, idempotent) {
+                        if let Some(wait) = self.wait_before_retry(attempt, retry_after, deadline) {
+                            tracing::info!(
+                                attempt,
+                                status = status.as_u16(),
+                                wait_ms = wait.as_millis() as u64,
+                                "retrying after a transient status"
+                            );
+                            drop(response);
+                            tokio::time::sleep(wait).await;
+                            continue;
+                        }
+                    }
+
+                    record(|exchange| {
+                        exchange.status = Some(status);
+                        exchange.content_type = header_text(&response, CONTENT_TYPE);
+                        exchange.location = header_text(&response, LOCATION);
+                        exchange.retry_after = retry_after;
+                    });
+                    return self.buffer(response).await;
+                }
+                Err(error) => {
+                    tracing::debug!(attempt, elapsed_ms, error = %error, "no response");
+                    if may_retry && self.retry.retries_failure(&error, idempotent) {
+                        if let Some(wait) = self.wait_before_retry(attempt, None, deadline) {
+                            tracing::info!(
+                                attempt,
+                                wait_ms = wait.as_millis() as u64,
+                                "retrying after a failed connection"
+                            );
+                            tokio::time::sleep(wait).await;
+                            continue;
+                        }
+                    }
+                    return Err(error);
+                }
+            }
+        }
+    }
+
+    /// The wait before the next try, or `None` when the service asked for longer than the
+    /// policy allows or the wait would end past the deadline.
+    fn wait_before_retry(
+        &self,
+        attempt: u32,
+        retry_after: Option<Duration>,
+        deadline: Instant,
+    ) -> Option<Duration> {
+        let backoff = retry::with_jitter(self.retry.backoff(attempt));
+        let wait = match retry_after {
+            Some(asked) if asked > self.retry.max_retry_after => return None,
+            Some(asked) => asked.max(backoff),
+            None => backoff,
+        };
+        (Instant::now() + wait < deadline).then_some(wait)
     }
 
     /// Reads the whole body, up to `max_response_bytes`, and returns a response that holds it.
@@ -132,7 +260,15 @@ impl Transport {
             record(|exchange| exchange.body_too_large = Some(limit));
         } else {
             body.reserve(declared.unwrap_or(0) as usize);
-            while let Some(chunk) = response.chunk().await? {
+            loop {
+                let chunk = match response.chunk().await {
+                    Ok(Some(chunk)) => chunk,
+                    Ok(None) => break,
+                    Err(error) => {
+                        record(|exchange| exchange.body_incomplete = true);
+                        return Err(error);
+                    }
+                };
                 if body.len() + chunk.len() > limit {
                     record(|exchange| exchange.body_too_large = Some(limit));
                     body.clear();
@@ -152,6 +288,20 @@ impl Transport {
     }
 }
 
+/// The request path with every id replaced by `{id}`, for logs that must not identify tokens.
+fn path_template(path: &str) -> String {
+    path.split('/')
+        .map(|segment| {
+            if uuid::Uuid::try_parse(segment).is_ok() {
+                "{id}"
+            } else {
+                segment
+            }
+        })
+        .collect::<Vec<_>>()
+        .join("/")
+}
+
 fn header_text(response: &reqwest::Response, name: reqwest::header::HeaderName) -> Option<String> {
     let value = response.headers().get(name)?;
     Some(String::from_utf8_lossy(value.as_bytes()).into_owned())
@@ -161,8 +311,29 @@ impl ClientHooks<Transport> for generated::Client {
     async fn exec(
         &self,
         request: reqwest::Request,
-        _info: &OperationInfo,
+        info: &OperationInfo,
     ) -> reqwest::Result<reqwest::Response> {
-        self.inner().execute(self.client(), request).await
+        self.inner()
+            .execute(self.client(), request, info.operation_id)
+            .await
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn path_templates_hide_ids() {
+        assert_eq!(
+            path_template(
+                "/api/video/conference_tokens/c22d24f6-5a47-4597-9a23-c7d01e696b92/reset"
+            ),
+            "/api/video/conference_tokens/{id}/reset"
+        );
+        assert_eq!(
+            path_template("/proxy/api/video/conferences"),
+            "/proxy/api/video/conferences"
+        );
     }
 }

@@ -227,12 +227,11 @@ async fn a_refused_connection_exits_with_1() {
 
     assert_eq!(output.status.code(), Some(1));
     let stderr = text(&output.stderr);
-    assert!(
-        stderr.starts_with(
-            "error: get_conference_token: no response from the service\n  caused by: "
-        ),
-        "{stderr}"
+    let expected = format!(
+        "error: get_conference_token: could not connect to 127.0.0.1:{port}; check the space or \
+         base URL and the network (after 4 attempts)\n  caused by: "
     );
+    assert!(stderr.starts_with(&expected), "{stderr}");
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

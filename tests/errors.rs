@@ -68,7 +68,9 @@ async fn error_for(operation: Operation, status: u16, body: Body) -> Error {
         })
         .await;
 
-    let error = operation.call(&client(&server.base_url())).await;
+    let error = operation
+        .call(&client_without_retries(&server.base_url()))
+        .await;
 
     mock.assert_calls_async(1).await;
     error

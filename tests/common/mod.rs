@@ -60,3 +60,14 @@ pub fn client(base_url: &str) -> Client {
         .build()
         .unwrap()
 }
+
+/// A client that sends every request once, for tests about a single response.
+pub fn client_without_retries(base_url: &str) -> Client {
+    Client::builder()
+        .base_url(base_url)
+        .project_id(PROJECT_ID)
+        .api_token(API_TOKEN)
+        .max_retries(0)
+        .build()
+        .unwrap()
+}
