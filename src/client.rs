@@ -156,9 +156,19 @@ impl Client {
         call: impl Future<Output = Result<ResponseValue<T>, progenitor_client::Error<types::ErrorBody>>>,
     ) -> Result<T, Error> {
         let (result, exchange) = transport::observe(call).await;
-        result.map(ResponseValue::into_inner).map_err(|error| {
-            let secrets = self.generated.inner().credentials.secrets();
-            Error::from_generated::<T>(operation, error, &exchange, &secrets)
-        })
+        match result {
+            Ok(value) => {
+                // Every success body the document describes is an object; serde would also
+                // take a struct from an array of its fields, which no real response is.
+                Error::check_object_body(operation, &exchange)?;
+                Ok(value.into_inner())
+            }
+            Err(error) => {
+                let secrets = self.generated.inner().credentials.secrets();
+                Err(Error::from_generated::<T>(
+                    operation, error, &exchange, &secrets,
+                ))
+            }
+        }
     }
 }

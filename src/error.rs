@@ -354,6 +354,21 @@ impl Error {
         error.in_operation(operation).with_exchange(exchange)
     }
 
+    /// Fails when a success body is not a JSON object, as every success body in the
+    /// document is.
+    pub(crate) fn check_object_body(
+        operation: &'static str,
+        exchange: &Exchange,
+    ) -> Result<(), Self> {
+        let body = exchange.body.as_deref().unwrap_or_default();
+        match not_an_object(body) {
+            None => Ok(()),
+            Some(problem) => Err(Self::decode(exchange.status, problem)
+                .in_operation(operation)
+                .with_exchange(exchange)),
+        }
+    }
+
     fn api(status: StatusCode, messages: Vec<ServerMessage>, body: Option<Snippet>) -> Self {
         let mut error = Self::new(ErrorKind::Api, Detail::Api { messages, body });
         error.inner.status = Some(status);
@@ -469,11 +484,10 @@ fn decode_problem<T: DeserializeOwned>(bytes: &Bytes, exchange: &Exchange) -> St
         return "the body is empty, but the API document promises a JSON body".to_owned();
     }
 
-    let looks_like_json = matches!(
-        bytes.iter().find(|byte| !byte.is_ascii_whitespace()),
-        Some(b'{' | b'[' | b'"')
-    );
-    if !looks_like_json {
+    if let Some(problem) = not_an_object(bytes) {
+        return problem;
+    }
+    if bytes.trim_ascii_start().first() != Some(&b'{') {
         let content_type = exchange
             .content_type
             .as_deref()
@@ -496,6 +510,22 @@ fn decode_problem<T: DeserializeOwned>(bytes: &Bytes, exchange: &Exchange) -> St
             }
         }
     }
+}
+
+/// Says what a JSON body is instead of an object, or `None` when it starts like one.
+fn not_an_object(body: &[u8]) -> Option<String> {
+    let kind = match body.iter().find(|byte| !byte.is_ascii_whitespace())? {
+        b'{' => return None,
+        b'[' => "an array",
+        b'"' => "a string",
+        b'n' if body.trim_ascii().starts_with(b"null") => "null",
+        b't' | b'f' => "a boolean",
+        b'-' | b'0'..=b'9' => "a number",
+        _ => return None,
+    };
+    Some(format!(
+        "the body is {kind} where the API document promises a JSON object"
+    ))
 }
 
 /// Replaces every double-quoted string in a serde message, since serde quotes the offending

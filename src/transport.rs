@@ -185,18 +185,19 @@ impl Transport {
                     tracing::Span::current().record("status", status.as_u16());
                     tracing::debug!(attempt, status = status.as_u16(), elapsed_ms, "response");
 
-                    if may_retry && self.retry.retries_status(status, idempotent) {
-                        if let Some(wait) = self.wait_before_retry(attempt, retry_after, deadline) {
-                            tracing::info!(
-                                attempt,
-                                status = status.as_u16(),
-                                wait_ms = wait.as_millis() as u64,
-                                "retrying after a transient status"
-                            );
-                            drop(response);
-                            tokio::time::sleep(wait).await;
-                            continue;
-                        }
+                    if may_retry
+                        && self.retry.retries_status(status, idempotent)
+                        && let Some(wait) = self.wait_before_retry(attempt, retry_after, deadline)
+                    {
+                        tracing::info!(
+                            attempt,
+                            status = status.as_u16(),
+                            wait_ms = wait.as_millis() as u64,
+                            "retrying after a transient status"
+                        );
+                        drop(response);
+                        tokio::time::sleep(wait).await;
+                        continue;
                     }
 
                     record(|exchange| {
@@ -209,16 +210,17 @@ impl Transport {
                 }
                 Err(error) => {
                     tracing::debug!(attempt, elapsed_ms, error = %error, "no response");
-                    if may_retry && self.retry.retries_failure(&error, idempotent) {
-                        if let Some(wait) = self.wait_before_retry(attempt, None, deadline) {
-                            tracing::info!(
-                                attempt,
-                                wait_ms = wait.as_millis() as u64,
-                                "retrying after a failed connection"
-                            );
-                            tokio::time::sleep(wait).await;
-                            continue;
-                        }
+                    if may_retry
+                        && self.retry.retries_failure(&error, idempotent)
+                        && let Some(wait) = self.wait_before_retry(attempt, None, deadline)
+                    {
+                        tracing::info!(
+                            attempt,
+                            wait_ms = wait.as_millis() as u64,
+                            "retrying after a failed connection"
+                        );
+                        tokio::time::sleep(wait).await;
+                        continue;
                     }
                     return Err(error);
                 }

@@ -3,6 +3,8 @@
 
 #![allow(dead_code)] // Each test file uses a different part of this module.
 
+pub mod scripted;
+
 use serde_json::{Value, json};
 use signalwire_conference_tokens::{Client, Uuid};
 
