@@ -145,6 +145,11 @@ impl Client {
         ConferenceTokens::new(self.clone(), *conference_id)
     }
 
+    /// The strings no error message may contain.
+    pub(crate) fn secrets(&self) -> [&str; 1] {
+        self.generated.inner().credentials.secrets()
+    }
+
     pub(crate) fn generated(&self) -> &generated::Client {
         &self.generated
     }

@@ -280,14 +280,20 @@ impl Error {
         Self::new(ErrorKind::InvalidArgument, detail).in_operation(operation)
     }
 
+    /// A paging failure; `problem` may quote a link the service sent, so token-shaped values
+    /// in it are replaced (see also [`Error::scrub_secrets`]).
     pub(crate) fn paging(operation: &'static str, problem: impl Into<String>) -> Self {
-        Self::new(
-            ErrorKind::Paging,
-            Detail::Paging {
-                problem: problem.into(),
-            },
-        )
-        .in_operation(operation)
+        let problem = redact_token_values(&problem.into());
+        Self::new(ErrorKind::Paging, Detail::Paging { problem }).in_operation(operation)
+    }
+
+    /// Replaces `secrets` in text that came from the service without passing through
+    /// [`Error::from_generated`], such as a `links.next` quoted by a paging error.
+    pub(crate) fn scrub_secrets(mut self, secrets: &[&str]) -> Self {
+        if let Detail::Paging { problem } = &mut self.inner.detail {
+            *problem = scrub(problem, secrets);
+        }
+        self
     }
 
     fn in_operation(mut self, operation: &'static str) -> Self {
@@ -324,7 +330,7 @@ impl Error {
         let error = match error {
             Generated::ErrorResponse(value) => {
                 let status = value.status();
-                let messages = server_messages(&value.into_inner());
+                let messages = server_messages(&value.into_inner(), secrets);
                 let body = messages
                     .is_empty()
                     .then(|| Snippet::of(exchange, secrets))
@@ -384,9 +390,11 @@ impl Error {
     /// A status the document does not list for the operation.
     fn unexpected_status(status: StatusCode, exchange: &Exchange, secrets: &[&str]) -> Self {
         if status.is_redirection() {
-            let detail = Detail::Redirect {
-                location: exchange.location.clone(),
-            };
+            let location = exchange
+                .location
+                .as_deref()
+                .map(|location| scrub(location, secrets));
+            let detail = Detail::Redirect { location };
             let mut error = Self::new(ErrorKind::Redirect, detail);
             error.inner.status = Some(status);
             return error;
@@ -406,7 +414,7 @@ impl Error {
             .body
             .as_ref()
             .and_then(|body| serde_json::from_slice::<ErrorBody>(body).ok())
-            .map(|body| server_messages(&body))
+            .map(|body| server_messages(&body, secrets))
             .unwrap_or_default();
         let body = parsed
             .is_empty()
@@ -443,34 +451,38 @@ impl Error {
     }
 }
 
-/// Every message in an error body, whichever of the three documented shapes it has.
-fn server_messages(body: &ErrorBody) -> Vec<ServerMessage> {
+/// Every message in an error body, whichever of the three documented shapes it has, with
+/// `secrets` scrubbed: a server (or a proxy) may echo what it was sent.
+fn server_messages(body: &ErrorBody, secrets: &[&str]) -> Vec<ServerMessage> {
+    let clean = |text: &Option<String>| text.as_deref().map(|text| scrub(text, secrets));
+    let item = |kind, code, message, attribute, url| ServerMessage {
+        kind: clean(kind),
+        code: clean(code),
+        message: clean(message),
+        attribute: clean(attribute),
+        url: clean(url),
+    };
+
     let mut messages: Vec<ServerMessage> = body
         .errors
         .iter()
-        .map(|item| ServerMessage {
-            kind: item.type_.clone(),
-            code: item.code.clone(),
-            message: item.message.clone(),
-            attribute: item.attribute.clone(),
-            url: item.url.clone(),
-        })
+        .map(|e| item(&e.type_, &e.code, &e.message, &e.attribute, &e.url))
         .collect();
 
-    let flat = ServerMessage {
-        kind: body.type_.clone(),
-        code: body.code.clone(),
-        message: body.message.clone(),
-        attribute: body.attribute.clone(),
-        url: body.url.clone(),
-    };
+    let flat = item(
+        &body.type_,
+        &body.code,
+        &body.message,
+        &body.attribute,
+        &body.url,
+    );
     if flat != ServerMessage::default() {
         messages.push(flat);
     }
 
-    if let Some(reason) = &body.error {
+    if body.error.is_some() {
         messages.push(ServerMessage {
-            message: Some(reason.clone()),
+            message: clean(&body.error),
             ..ServerMessage::default()
         });
     }
@@ -562,13 +574,7 @@ impl Snippet {
     /// The first characters of `body`, lossily decoded, with white space runs folded and every
     /// secret replaced.
     fn text_of(body: &[u8], secrets: &[&str]) -> String {
-        let mut text = String::from_utf8_lossy(body).into_owned();
-        for secret in secrets.iter().filter(|secret| !secret.is_empty()) {
-            text = text.replace(secret, "[redacted]");
-        }
-
-        let text = redact_token_values(&text);
-
+        let text = scrub(&String::from_utf8_lossy(body), secrets);
         let folded: Vec<&str> = text.split_whitespace().collect();
         let folded = folded.join(" ");
         match folded.char_indices().nth(SNIPPET_CHARS) {
@@ -576,6 +582,15 @@ impl Snippet {
             None => folded,
         }
     }
+}
+
+/// The text with every secret and every conference-token-shaped value replaced.
+fn scrub(text: &str, secrets: &[&str]) -> String {
+    let mut text = text.to_owned();
+    for secret in secrets.iter().filter(|secret| !secret.is_empty()) {
+        text = text.replace(secret, "[redacted]");
+    }
+    redact_token_values(&text)
 }
 
 /// Conference token values look like `vpt_` followed by hex digits. No pattern is promised,
@@ -806,12 +821,13 @@ mod tests {
         )
         .unwrap();
         let reason: ErrorBody = serde_json::from_str(r#"{"error": "Not Found"}"#).unwrap();
-        let flat: ErrorBody =
-            serde_json::from_str(r#"{"type": "t", "code": "c", "message": "m", "attribute": "a"}"#)
-                .unwrap();
+        let flat: ErrorBody = serde_json::from_str(
+            r#"{"type": "t", "code": "c", "message": "m PT-secret vpt_abc", "attribute": "a"}"#,
+        )
+        .unwrap();
 
         let rendered = |body: &ErrorBody| {
-            server_messages(body)
+            server_messages(body, &["PT-secret"])
                 .iter()
                 .map(ToString::to_string)
                 .collect::<Vec<_>>()
@@ -824,7 +840,10 @@ mod tests {
             ]
         );
         assert_eq!(rendered(&reason), ["Not Found"]);
-        assert_eq!(rendered(&flat), ["c: m (attribute `a`)"]);
+        assert_eq!(
+            rendered(&flat),
+            ["c: m [redacted] vpt_[redacted] (attribute `a`)"]
+        );
     }
 
     #[test]

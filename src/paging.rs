@@ -368,9 +368,19 @@ impl Stream for ConferenceTokens {
             this.in_flight = None;
             this.pages_fetched += 1;
 
-            let next = page.and_then(|page| PageCursor::next_of(&page).map(|next| (page, next)));
+            let next = page.and_then(|page| {
+                let next = PageCursor::next_of(&page)
+                    .map_err(|error| error.scrub_secrets(&this.client.secrets()))?;
+                Ok((page, next))
+            });
             match next {
                 Ok((page, next)) => {
+                    tracing::debug!(
+                        page = this.pages_fetched,
+                        tokens = page.data.len(),
+                        more = next.is_some(),
+                        "conference token page"
+                    );
                     this.next = next;
                     this.buffered = page.data.into_iter();
                 }

@@ -103,3 +103,99 @@ async fn errors_never_print_secrets_whatever_the_body_says() {
         }
     }
 }
+
+#[tokio::test]
+async fn every_kind_of_error_is_free_of_secrets() {
+    use common::scripted::{Reply, ScriptedServer};
+
+    let hostile_link = format!("/x?page_size=1&echo={TOKEN_VALUE}&auth={API_TOKEN}");
+    let server = ScriptedServer::start(vec![
+        // Redirect to a location that carries both secrets.
+        Reply::Respond {
+            status: 302,
+            headers: vec![(
+                "location",
+                format!("https://evil.example/?t={API_TOKEN}&v={TOKEN_VALUE}"),
+            )],
+            body: vec![],
+        },
+        // A page whose next link cannot be followed and quotes both secrets.
+        Reply::json(
+            200,
+            &json!({"links": {"next": hostile_link}, "data": []}).to_string(),
+        ),
+        // A body over the limit.
+        Reply::json(200, &format!("{{\"pad\":\"{}\"}}", "x".repeat(2048))),
+        // A hang, for a timeout.
+        Reply::Hang,
+    ])
+    .await;
+    let client = Client::builder()
+        .base_url(&server.base_url)
+        .project_id(PROJECT_ID)
+        .api_token(API_TOKEN)
+        .max_retries(0)
+        .max_response_bytes(1024)
+        .timeout(std::time::Duration::from_millis(300))
+        .build()
+        .unwrap();
+
+    let redirect = client.get_conference_token(&token_id()).await.unwrap_err();
+    let paging = futures_util::TryStreamExt::try_collect::<Vec<_>>(
+        client.conference_tokens(&conference_id()),
+    )
+    .await
+    .unwrap_err();
+    let too_large = client.get_conference_token(&token_id()).await.unwrap_err();
+    let timeout = client.get_conference_token(&token_id()).await.unwrap_err();
+    let config = Client::builder()
+        .space("example")
+        .project_id(API_TOKEN)
+        .api_token(format!("{API_TOKEN}\n"))
+        .build()
+        .unwrap_err();
+    let refused = {
+        let port = std::net::TcpListener::bind("127.0.0.1:0")
+            .unwrap()
+            .local_addr()
+            .unwrap()
+            .port();
+        client_without_retries(&format!("http://127.0.0.1:{port}"))
+            .reset_conference_token(&token_id())
+            .await
+            .unwrap_err()
+    };
+    let argument = client
+        .list_conference_tokens(&conference_id())
+        .page_size(0)
+        .await
+        .unwrap_err();
+
+    let kinds = [
+        (&redirect, ErrorKind::Redirect),
+        (&paging, ErrorKind::Paging),
+        (&too_large, ErrorKind::BodyTooLarge),
+        (&timeout, ErrorKind::Timeout),
+        (&config, ErrorKind::Config),
+        (&refused, ErrorKind::Transport),
+        (&argument, ErrorKind::InvalidArgument),
+    ];
+    for (error, kind) in kinds {
+        assert_eq!(error.kind(), kind, "{error}");
+        let mut texts = renderings(error).to_vec();
+        texts.push(error.to_string());
+        let mut source = std::error::Error::source(error);
+        while let Some(cause) = source {
+            texts.push(cause.to_string());
+            texts.push(format!("{cause:?}"));
+            source = cause.source();
+        }
+        for text in texts {
+            assert_no_secret(&text);
+        }
+    }
+    assert_eq!(
+        redirect.redirect_location(),
+        Some("https://evil.example/?t=[redacted]&v=vpt_[redacted]")
+    );
+}
