@@ -76,26 +76,36 @@ pub struct ServerMessage {
 }
 
 impl fmt::Display for ServerMessage {
+    /// `code: message (attribute `name`)`, each part shortened to a few hundred characters so
+    /// that a hostile body cannot make an error message arbitrarily long.
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let mut wrote = false;
         if let Some(code) = self.code.as_deref().or(self.kind.as_deref()) {
-            write!(f, "{code}")?;
+            write!(f, "{}", shorten(code))?;
             wrote = true;
         }
         if let Some(message) = &self.message {
             if wrote {
                 f.write_str(": ")?;
             }
-            write!(f, "{message}")?;
+            write!(f, "{}", shorten(message))?;
             wrote = true;
         }
         if let Some(attribute) = &self.attribute {
             if wrote {
                 f.write_str(" ")?;
             }
-            write!(f, "(attribute `{attribute}`)")?;
+            write!(f, "(attribute `{}`)", shorten(attribute))?;
         }
         Ok(())
+    }
+}
+
+/// The first [`SNIPPET_CHARS`] characters of `text`, with `…` when there were more.
+fn shorten(text: &str) -> std::borrow::Cow<'_, str> {
+    match text.char_indices().nth(SNIPPET_CHARS) {
+        Some((cut, _)) => format!("{}…", &text[..cut]).into(),
+        None => text.into(),
     }
 }
 
@@ -341,7 +351,7 @@ impl Error {
                 Some(status) if !status.is_success() => {
                     Self::api(status, Vec::new(), Snippet::of(exchange, secrets))
                 }
-                status => Self::decode(status, decode_problem::<T>(&bytes, exchange)),
+                status => Self::decode(status, decode_problem::<T>(&bytes, exchange, secrets)),
             },
             Generated::UnexpectedResponse(response) => {
                 Self::unexpected_status(response.status(), exchange, secrets)
@@ -490,8 +500,13 @@ fn server_messages(body: &ErrorBody, secrets: &[&str]) -> Vec<ServerMessage> {
 }
 
 /// Explains why a body that came with a success status is not a `T`, naming the field (and,
-/// in a list, the item) at fault. The body itself is not quoted: it may hold token values.
-fn decode_problem<T: DeserializeOwned>(bytes: &Bytes, exchange: &Exchange) -> String {
+/// in a list, the item) at fault. A JSON body is never quoted, since it may hold token values;
+/// a body that is not JSON at all is quoted as a scrubbed snippet.
+fn decode_problem<T: DeserializeOwned>(
+    bytes: &Bytes,
+    exchange: &Exchange,
+    secrets: &[&str],
+) -> String {
     if bytes.iter().all(u8::is_ascii_whitespace) {
         return "the body is empty, but the API document promises a JSON body".to_owned();
     }
@@ -504,7 +519,7 @@ fn decode_problem<T: DeserializeOwned>(bytes: &Bytes, exchange: &Exchange) -> St
             .content_type
             .as_deref()
             .unwrap_or("no content type");
-        let text = Snippet::text_of(bytes, &[]);
+        let text = Snippet::text_of(bytes, secrets);
         return format!("the body is not JSON ({content_type}): {text:?}");
     }
 
@@ -576,11 +591,7 @@ impl Snippet {
     fn text_of(body: &[u8], secrets: &[&str]) -> String {
         let text = scrub(&String::from_utf8_lossy(body), secrets);
         let folded: Vec<&str> = text.split_whitespace().collect();
-        let folded = folded.join(" ");
-        match folded.char_indices().nth(SNIPPET_CHARS) {
-            Some((cut, _)) => format!("{}…", &folded[..cut]),
-            None => folded,
-        }
+        shorten(&folded.join(" ")).into_owned()
     }
 }
 
@@ -878,5 +889,62 @@ mod tests {
             Snippet::text_of(b"{\"token\":\"vpt_62c654\"} vpt_ and vpt_x-y.", &[]),
             "{\"token\":\"vpt_[redacted]\"} vpt_[redacted] and vpt_[redacted]."
         );
+    }
+}
+
+/// Entry points for the fuzzer and the property tests: not part of the API, and free to change.
+#[doc(hidden)]
+pub mod fuzzing {
+    use bytes::Bytes;
+    use progenitor_client::ResponseValue;
+    use reqwest::StatusCode;
+
+    use super::Error;
+    use crate::generated::types::{ConferenceToken, ErrorBody};
+    use crate::transport::Exchange;
+
+    /// What a user would read after `get_conference_token` received this response, decoded
+    /// the way the generated client decodes it; `Ok` with the token's id when it decoded.
+    pub fn describe_response(
+        status: u16,
+        content_type: Option<&str>,
+        body: &[u8],
+        secrets: &[&str],
+    ) -> Result<String, String> {
+        let status = StatusCode::from_u16(status).map_err(|err| err.to_string())?;
+        let body = Bytes::copy_from_slice(body);
+        let exchange = Exchange {
+            attempts: 1,
+            status: Some(status),
+            content_type: content_type.map(str::to_owned),
+            body: Some(body.clone()),
+            ..Exchange::default()
+        };
+
+        let generated = if status.is_success() {
+            match serde_json::from_slice::<ConferenceToken>(&body) {
+                Ok(token) => match Error::check_object_body("get_conference_token", &exchange) {
+                    Ok(()) => return Ok(token.id.to_string()),
+                    Err(error) => return Err(error.to_string()),
+                },
+                Err(err) => progenitor_client::Error::InvalidResponsePayload(body, err),
+            }
+        } else {
+            match serde_json::from_slice::<ErrorBody>(&body) {
+                Ok(parsed) => progenitor_client::Error::ErrorResponse(ResponseValue::new(
+                    parsed,
+                    status,
+                    Default::default(),
+                )),
+                Err(err) => progenitor_client::Error::InvalidResponsePayload(body, err),
+            }
+        };
+        let error = Error::from_generated::<ConferenceToken>(
+            "get_conference_token",
+            generated,
+            &exchange,
+            secrets,
+        );
+        Err(error.to_string())
     }
 }

@@ -82,6 +82,8 @@ pub use client::Client;
 pub use config::{
     ClientBuilder, DEFAULT_CONNECT_TIMEOUT, DEFAULT_MAX_RESPONSE_BYTES, DEFAULT_TIMEOUT, env,
 };
+#[doc(hidden)]
+pub use error::fuzzing;
 pub use error::{Error, ErrorKind, ServerMessage};
 pub use generated::types::{ConferenceToken, ConferenceTokenPage, ErrorBody, ErrorItem, PageLinks};
 pub use paging::{
