@@ -97,3 +97,66 @@ fn each_missing_or_bad_setting_is_named() {
         assert_eq!(error.attempts(), 0);
     }
 }
+
+#[test]
+fn unambiguous_input_is_normalised() {
+    let cases = [
+        (
+            complete().space("EXAMPLE"),
+            "https://example.signalwire.com",
+        ),
+        (
+            complete().space("example.SIGNALWIRE.com"),
+            "https://example.signalwire.com",
+        ),
+        (
+            complete().base_url("https://proxy.example/"),
+            "https://proxy.example",
+        ),
+        (
+            complete().base_url("https://proxy.example/a/b/"),
+            "https://proxy.example/a/b",
+        ),
+        (
+            complete().base_url("http://[::1]:9000"),
+            "http://[::1]:9000",
+        ),
+    ];
+    for (builder, expected) in cases {
+        assert_eq!(builder.build().unwrap().base_url(), expected);
+    }
+
+    let upper_case_project = complete()
+        .project_id(PROJECT_ID.to_uppercase())
+        .build()
+        .unwrap();
+    assert_eq!(upper_case_project.project_id().to_string(), PROJECT_ID);
+}
+
+#[test]
+fn credentials_with_line_breaks_are_refused_by_name() {
+    let cases = [
+        (
+            complete().project_id("a5e1a1f8-3c4d-4b2e-9f61-\n7d2c9e8b1a03"),
+            "invalid configuration: project_id contains a control character such as a newline \
+             or tab; remove it",
+        ),
+        (
+            complete().api_token("PT-first-line\nPT-second-line"),
+            "invalid configuration: api_token contains a control character such as a newline or \
+             tab; remove it",
+        ),
+        (
+            complete().api_token("PT-token\r\n"),
+            "invalid configuration: api_token starts or ends with white space, which would be \
+             sent as part of the credential; remove it (often a newline copied along with the \
+             value)",
+        ),
+    ];
+    for (builder, expected) in cases {
+        let message = builder.build().unwrap_err().to_string();
+
+        assert_eq!(message, expected);
+        assert!(!message.contains("PT-"), "{message}");
+    }
+}
