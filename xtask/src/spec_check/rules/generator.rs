@@ -33,9 +33,41 @@ pub fn check(text: &str, out: &mut Vec<Finding>) {
             Finding::error(
                 RULE,
                 "",
-                format!("progenitor cannot generate the client: {problem}"),
+                format!(
+                    "progenitor cannot generate the client: {}",
+                    one_line(&problem)
+                ),
             )
             .hint("the findings of the other rules usually say why; the build fails the same way"),
         );
+    }
+}
+
+/// progenitor's errors may embed a multi-line `Debug` dump of the object at fault; a finding
+/// is one line, so collapse the whitespace and keep the start, which names the problem.
+fn one_line(text: &str) -> String {
+    const LIMIT: usize = 300;
+    let collapsed = text.split_whitespace().collect::<Vec<_>>().join(" ");
+    if collapsed.chars().count() <= LIMIT {
+        return collapsed;
+    }
+    let cut: String = collapsed.chars().take(LIMIT).collect();
+    format!("{cut}...")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn long_debug_dumps_become_one_short_line() {
+        let text = format!(
+            "cookie parameters are not supported Cookie {{\n    {}\n}}",
+            "x ".repeat(400)
+        );
+        let line = one_line(&text);
+        assert!(!line.contains('\n'));
+        assert!(line.starts_with("cookie parameters are not supported Cookie { x x"));
+        assert!(line.chars().count() <= 303);
     }
 }

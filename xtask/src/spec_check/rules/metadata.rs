@@ -32,12 +32,12 @@ pub fn check(ctx: &Context, out: &mut Vec<Finding>) {
 }
 
 fn check_servers(ctx: &Context, out: &mut Vec<Finding>) {
-    match ctx.doc.root.get("servers").and_then(Value::as_array) {
+    match ctx.doc.root.get("servers") {
         None => out.push(
-            Finding::warning(SERVERS, "", "the document lists no `servers`")
+            Finding::error(SERVERS, "", "the document lists no `servers`")
                 .hint("add the base URL, such as `https://{space_name}.signalwire.com`"),
         ),
-        Some(list) if list.is_empty() => out.push(
+        Some(Value::Array(list)) if list.is_empty() => out.push(
             Finding::error(SERVERS, "/servers", "`servers` is empty")
                 .hint("list the base URL, or remove `servers`"),
         ),

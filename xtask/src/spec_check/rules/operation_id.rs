@@ -8,9 +8,11 @@
 use std::collections::HashMap;
 
 use super::super::Context;
-use super::super::document::push_pointer;
+use serde_json::Value;
+
+use super::super::document::{push_pointer, reference_of};
 use super::super::finding::Finding;
-use super::super::walk::Kind;
+use super::super::walk::{Kind, METHODS};
 
 /// The rule's name.
 pub const RULE: &str = "operation-id";
@@ -60,6 +62,38 @@ pub fn check(ctx: &Context, out: &mut Vec<Finding>) {
                     to_snake_case(id)
                 )),
             );
+        }
+    }
+
+    // A path item that is a `$ref` repeats the operations of its target, operationIds
+    // included (progenitor refuses such path items anyway; `path-params` says so).
+    let paths = ctx.doc.root.get("paths").and_then(Value::as_object);
+    for (path, item) in paths.into_iter().flatten() {
+        if reference_of(item).is_none() {
+            continue;
+        }
+        let pointer = push_pointer("/paths", path);
+        let Some((_, target)) = ctx.doc.resolve(&pointer, item) else {
+            continue;
+        };
+        for method in METHODS {
+            let id = target
+                .get(*method)
+                .and_then(|op| op.get("operationId"))
+                .and_then(Value::as_str);
+            if let Some(earlier) = id.and_then(|id| first_use.get(id).map(|e| (id, e))) {
+                out.push(
+                    Finding::error(
+                        RULE,
+                        pointer.clone(),
+                        format!(
+                            "operationId `{}` of the referenced path item is also used at {}",
+                            earlier.0, earlier.1
+                        ),
+                    )
+                    .hint("give every operation its own operationId"),
+                );
+            }
         }
     }
 }

@@ -39,8 +39,10 @@ pub fn section(kind: Kind) -> Option<&'static str> {
     })
 }
 
-/// Checks references, then looks for unused components.
-pub fn check(ctx: &Context, out: &mut Vec<Finding>) {
+/// Checks references, then looks for unused components. Returns whether some reference leads
+/// into a circle, which the generator must not be given (see [`super::check`]).
+pub fn check(ctx: &Context, out: &mut Vec<Finding>) -> bool {
+    let before = out.len();
     for node in &ctx.nodes {
         if node.is_ref {
             if let Some(reference) = reference_of(node.value) {
@@ -54,8 +56,13 @@ pub fn check(ctx: &Context, out: &mut Vec<Finding>) {
             }
         }
     }
+    let circular = out[before..].iter().any(|f| f.message.ends_with(CIRCLE));
     check_unused(ctx, out);
+    circular
 }
+
+/// The end of the message for a reference that leads into a circle.
+const CIRCLE: &str = "leads into a circle of references";
 
 fn check_reference(doc: &Document, at: &str, reference: &str, kind: Kind, out: &mut Vec<Finding>) {
     let pointer = push_pointer(at, "$ref");
@@ -84,12 +91,8 @@ fn check_reference(doc: &Document, at: &str, reference: &str, kind: Kind, out: &
     };
     if doc.resolve(&target, value).is_none() {
         out.push(
-            Finding::error(
-                REF_RESOLVES,
-                pointer,
-                format!("`{reference}` leads into a circle of references"),
-            )
-            .hint("make one of the components in the circle a real object"),
+            Finding::error(REF_RESOLVES, pointer, format!("`{reference}` {CIRCLE}"))
+                .hint("make one of the components in the circle a real object"),
         );
         return;
     }

@@ -99,10 +99,11 @@ fn check_operation(ctx: &Context, pointer: &str, operation: &Value, out: &mut Ve
             .hint("document the success response; without one progenitor returns untyped bytes"),
         );
     }
-    if !statuses
-        .iter()
-        .any(|s| s.starts_with('4') || *s == "default")
-    {
+    if !statuses.iter().any(|s| {
+        s.len() == 3
+            && s.starts_with('4')
+            && s[1..].bytes().all(|b| b.is_ascii_digit() || b == b'X')
+    }) {
         out.push(
             Finding::warning(
                 RESPONSES,

@@ -101,8 +101,12 @@ fn check_bounds(pointer: &str, schema: &Map<String, Value>, out: &mut Vec<Findin
     ] {
         if flag(exclusive) && !schema.contains_key(bound) {
             out.push(
-                Finding::error(PARAM_BOUNDS, push_pointer(pointer, exclusive), format!("`{exclusive}: true` without `{bound}`"))
-                    .hint(format!("add `{bound}`, or remove `{exclusive}`; progenitor stops on it (`not yet implemented`)")),
+                Finding::error(
+                    PARAM_BOUNDS,
+                    push_pointer(pointer, exclusive),
+                    format!("`{exclusive}: true` without `{bound}` bounds nothing"),
+                )
+                .hint(format!("add `{bound}`, or remove `{exclusive}`")),
             );
         }
     }
@@ -266,6 +270,9 @@ fn check_consistency(
                 .hint("use the schema directly"),
             );
         }
+        if keyword == "oneOf" {
+            check_one_of_overlap(ctx, &list_pointer, branches, out);
+        }
         for (index, branch) in branches.iter().enumerate() {
             let branch_pointer = push_pointer(&list_pointer, &index.to_string());
             if branch.as_object().is_some_and(Map::is_empty) {
@@ -393,13 +400,61 @@ fn check_enum(
             .any(|earlier| json_eq(earlier, value))
         {
             out.push(
-                Finding::warning(
+                Finding::error(
                     SCHEMA_CONSISTENCY,
                     value_pointer,
                     format!("enum value {} is listed twice", show(value)),
                 )
-                .hint("remove the repetition"),
+                .hint(
+                    "remove the repetition; progenitor cannot name two variants alike and panics",
+                ),
             );
+        }
+    }
+}
+
+/// `oneOf` needs exactly one branch to match; two branches of the same scalar type (or
+/// `integer` beside `number`) without an `enum` to tell them apart match the same values,
+/// and a value that both match fails.
+fn check_one_of_overlap(ctx: &Context, pointer: &str, branches: &[Value], out: &mut Vec<Finding>) {
+    let shapes: Vec<Option<(Option<&str>, bool, bool)>> = branches
+        .iter()
+        .map(|branch| {
+            let (_, branch) = ctx.doc.resolve("", branch)?;
+            let typ = branch.get("type").and_then(Value::as_str);
+            let has_enum = branch.get("enum").is_some();
+            let nullable = branch.get("nullable") == Some(&Value::Bool(true));
+            Some((typ, has_enum, nullable))
+        })
+        .collect();
+    for (j, later) in shapes.iter().enumerate() {
+        for (i, earlier) in shapes[..j].iter().enumerate() {
+            let (Some((a, a_enum, a_null)), Some((b, b_enum, b_null))) = (earlier, later) else {
+                continue;
+            };
+            let scalar = |t: &str| matches!(t, "string" | "integer" | "number" | "boolean");
+            let same_values = match (a, b) {
+                (Some(a), Some(b)) if !a_enum && !b_enum => {
+                    (a == b && scalar(a))
+                        || matches!((*a, *b), ("integer", "number") | ("number", "integer"))
+                }
+                _ => false,
+            };
+            if same_values || (*a_null && *b_null) {
+                let what = if same_values {
+                    "the same values"
+                } else {
+                    "null"
+                };
+                out.push(
+                    Finding::warning(
+                        SCHEMA_CONSISTENCY,
+                        pointer,
+                        format!("branches {i} and {j} of `oneOf` both accept {what}"),
+                    )
+                    .hint("make the branches exclusive, or use `anyOf`"),
+                );
+            }
         }
     }
 }
