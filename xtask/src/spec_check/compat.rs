@@ -387,12 +387,11 @@ impl Comparer<'_> {
             let (old_schema, new_schema) = (old_param.get("schema"), new_param.get("schema"));
             if let (Some(old_schema), Some(new_schema)) = (old_schema, new_schema) {
                 self.schema(
-                    &push_pointer(old_pointer, "schema"),
-                    old_schema,
-                    &push_pointer(new_pointer, "schema"),
-                    new_schema,
+                    (&push_pointer(old_pointer, "schema"), old_schema),
+                    (&push_pointer(new_pointer, "schema"), new_schema),
                     Way::Request,
                     &label,
+                    false,
                 );
             }
         }
@@ -478,12 +477,11 @@ impl Comparer<'_> {
             (old_media.get("schema"), new_media.get("schema"))
         {
             self.schema(
-                &push_pointer(&old_media_pointer, "schema"),
-                old_schema,
-                &push_pointer(&new_media_pointer, "schema"),
-                new_schema,
+                (&push_pointer(&old_media_pointer, "schema"), old_schema),
+                (&push_pointer(&new_media_pointer, "schema"), new_schema),
                 Way::Request,
                 &format!("the request body of `{id}`"),
+                false,
             );
         }
     }
@@ -549,12 +547,11 @@ impl Comparer<'_> {
                         (old_media.get("schema"), new_media.get("schema"))
                     {
                         self.schema(
-                            &push_pointer(&old_media_pointer, "schema"),
-                            old_schema,
-                            &push_pointer(&new_media_pointer, "schema"),
-                            new_schema,
+                            (&push_pointer(&old_media_pointer, "schema"), old_schema),
+                            (&push_pointer(&new_media_pointer, "schema"), new_schema),
                             Way::Response,
                             &format!("response {status} of `{id}`"),
+                            false,
                         );
                     }
                 }
@@ -565,12 +562,11 @@ impl Comparer<'_> {
     /// Compares two schemas that sit in the same place, travelling `way`.
     fn schema(
         &mut self,
-        old_pointer: &str,
-        old: &Value,
-        new_pointer: &str,
-        new: &Value,
+        (old_pointer, old): (&str, &Value),
+        (new_pointer, new): (&str, &Value),
         way: Way,
         label: &str,
+        as_property: bool,
     ) {
         let Some((old_pointer, old)) = self.old.resolve(old_pointer, old) else {
             return;
@@ -621,7 +617,10 @@ impl Comparer<'_> {
             );
         }
 
-        self.nullable(&new_pointer, old_obj, new_obj, way, &label);
+        // For a property, `properties` judges `nullable` together with `required`.
+        if !as_property {
+            self.nullable(&new_pointer, old_obj, new_obj, way, &label);
+        }
         self.enumeration(&new_pointer, old_obj, new_obj, way, &label);
         if way == Way::Request {
             self.request_bounds(&new_pointer, old_obj, new_obj, &label);
@@ -630,12 +629,11 @@ impl Comparer<'_> {
 
         if let (Some(old_items), Some(new_items)) = (old_obj.get("items"), new_obj.get("items")) {
             self.schema(
-                &push_pointer(&old_pointer, "items"),
-                old_items,
-                &push_pointer(&new_pointer, "items"),
-                new_items,
+                (&push_pointer(&old_pointer, "items"), old_items),
+                (&push_pointer(&new_pointer, "items"), new_items),
                 way,
                 &format!("the items of {label}"),
+                false,
             );
         }
         for keyword in ["allOf", "anyOf", "oneOf"] {
@@ -649,12 +647,17 @@ impl Comparer<'_> {
                     {
                         let index = index.to_string();
                         self.schema(
-                            &push_pointer(&push_pointer(&old_pointer, keyword), &index),
-                            old_branch,
-                            &push_pointer(&push_pointer(&new_pointer, keyword), &index),
-                            new_branch,
+                            (
+                                &push_pointer(&push_pointer(&old_pointer, keyword), &index),
+                                old_branch,
+                            ),
+                            (
+                                &push_pointer(&push_pointer(&new_pointer, keyword), &index),
+                                new_branch,
+                            ),
                             way,
                             &format!("{label} ({keyword} {index})"),
+                            false,
                         );
                     }
                 }
@@ -823,34 +826,47 @@ impl Comparer<'_> {
             let old_at = push_pointer(&old_props_pointer, name);
             let new_at = push_pointer(&new_props_pointer, name);
             let (was_required, is_required) = (required(old, name), required(new, name));
-            let old_option = !was_required || nullable(self.old.resolve(&old_at, old_prop));
-            let new_option = !is_required || nullable(self.new.resolve(&new_at, new_prop));
-            match (was_required, is_required, way) {
-                (false, true, Way::Request) => {
-                    self.breaking(&new_at, format!("property `{name}` of {label} became required: senders that omit it fail"));
+            let was_nullable = nullable(self.old.resolve(&old_at, old_prop));
+            let is_nullable = nullable(self.new.resolve(&new_at, new_prop));
+            let wire = match way {
+                Way::Request if !was_required && is_required => {
+                    Some("became required: senders that omit it fail")
                 }
-                (true, false, Way::Response) => {
-                    self.breaking(&new_at, format!("property `{name}` of {label} became optional: readers may find it missing"));
+                Way::Request if was_nullable && !is_nullable => Some("no longer accepts null"),
+                Way::Response if was_required && !is_required => {
+                    Some("became optional: readers may find it missing")
                 }
-                _ if old_option != new_option => self.breaking(
+                Way::Response if !was_nullable && is_nullable => {
+                    Some("may be null now: readers must handle null")
+                }
+                _ => None,
+            };
+            let was_option = !was_required || was_nullable;
+            let is_option = !is_required || is_nullable;
+            let property = format!("property `{name}` of {label}");
+            if let Some(why) = wire {
+                self.breaking(&new_at, format!("{property} {why}"));
+            } else if was_option != is_option {
+                self.breaking(
                     &new_at,
-                    format!("property `{name}` of {label} changed between `T` and `Option<T>` in the generated type"),
-                ),
-                (false, true, Way::Response) => {
-                    self.additive(&new_at, format!("property `{name}` of {label} is always present now"));
-                }
-                (true, false, Way::Request) => {
-                    self.additive(&new_at, format!("property `{name}` of {label} may be omitted now"));
-                }
-                _ => {}
+                    format!("{property} changed between `T` and `Option<T>` in the generated type"),
+                );
+            } else if was_required != is_required || was_nullable != is_nullable {
+                // The breaking directions were handled above; what is left is relaxing.
+                let what = match (way, was_required != is_required) {
+                    (Way::Request, true) => "may be omitted now",
+                    (Way::Request, false) => "accepts null now",
+                    (Way::Response, true) => "is always present now",
+                    (Way::Response, false) => "is never null now",
+                };
+                self.additive(&new_at, format!("{property} {what}"));
             }
             self.schema(
-                &old_at,
-                old_prop,
-                &new_at,
-                new_prop,
+                (&old_at, old_prop),
+                (&new_at, new_prop),
                 way,
                 &format!("property `{name}` of {label}"),
+                true,
             );
         }
         for name in new_props
