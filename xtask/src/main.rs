@@ -11,12 +11,15 @@ use std::process::ExitCode;
 use xtask::spec_check::{self, Options, Severity, Tally};
 
 const USAGE: &str = "\
-usage: cargo xtask spec-check [--spec PATH] [--format human|json] [--against GIT_REV] [--allow-breaking]
+usage: cargo xtask spec-check [--spec PATH] [--format human|json] [--against GIT_REV]
+                              [--allow-breaking]
 
-  --spec PATH        the OpenAPI document (default: openapi/conference-tokens.yaml in the workspace)
-  --format FORMAT    `human` (default): one finding a line and a summary; `json`: an array of findings
-  --against GIT_REV  compare with the document at this revision (default: the latest tag, else the
-                     version before the last change of the document)
+  --spec PATH        the OpenAPI document (default: openapi/conference-tokens.yaml in the
+                     workspace)
+  --format FORMAT    `human` (default): one finding a line and a summary;
+                     `json`: an array of findings
+  --against GIT_REV  compare with the document at this revision (default: the latest tag,
+                     else the version before the last change of the document)
   --allow-breaking   report breaking changes as warnings instead of errors";
 
 /// Why the command failed; printed by the runtime as `Error: ...`.

@@ -842,6 +842,11 @@ fixture!(
     [(E, "servers", "/servers/0/url")]
 );
 fixture!(
+    servers_unused_variable,
+    "servers-unused-variable",
+    [(E, "servers", "/servers/0/variables/region")]
+);
+fixture!(
     servers_undefined_variable,
     "servers-undefined-variable",
     [(E, "servers", "/servers/0/url")]

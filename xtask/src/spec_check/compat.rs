@@ -243,11 +243,18 @@ impl Comparer<'_> {
                 match renamed {
                     Some((new_id, op)) => self.breaking(
                         &push_pointer(&op.pointer, "operationId"),
-                        format!("operation `{id}` was renamed to `{new_id}`: the generated method's name changes"),
+                        format!(
+                            "operation `{id}` was renamed to `{new_id}`: the generated \
+                            method's name changes"
+                        ),
                     ),
                     None => self.breaking(
                         "/paths",
-                        format!("operation `{id}` ({} {}) was removed", old_op.method.to_uppercase(), old_op.path),
+                        format!(
+                            "operation `{id}` ({} {}) was removed",
+                            old_op.method.to_uppercase(),
+                            old_op.path
+                        ),
                     ),
                 }
                 continue;
@@ -368,18 +375,27 @@ impl Comparer<'_> {
             else {
                 self.breaking(
                     &new_op.pointer,
-                    format!("parameter `{name}` ({location}) of `{id}` was removed: the generated method loses an argument"),
+                    format!(
+                        "parameter `{name}` ({location}) of `{id}` was removed: the \
+                        generated method loses an argument"
+                    ),
                 );
                 continue;
             };
             match (required(old_param), required(new_param)) {
                 (false, true) => self.breaking(
                     new_pointer,
-                    format!("parameter `{name}` of `{id}` became required: callers that omit it fail"),
+                    format!(
+                        "parameter `{name}` of `{id}` became required: callers that omit it \
+                        fail"
+                    ),
                 ),
                 (true, false) => self.breaking(
                     new_pointer,
-                    format!("parameter `{name}` of `{id}` became optional: its argument changes from `T` to `Option<T>`"),
+                    format!(
+                        "parameter `{name}` of `{id}` became optional: its argument changes \
+                        from `T` to `Option<T>`"
+                    ),
                 ),
                 _ => {}
             }
@@ -401,11 +417,13 @@ impl Comparer<'_> {
             }
             let message = if required(new_param) {
                 format!(
-                    "`{id}` has a new required parameter `{name}` ({location}): existing calls lack it"
+                    "`{id}` has a new required parameter `{name}` ({location}): existing calls \
+                        lack it"
                 )
             } else {
                 format!(
-                    "`{id}` has a new optional parameter `{name}` ({location}): the generated method takes \
+                    "`{id}` has a new optional parameter `{name}` ({location}): the generated \
+                        method takes \
                      parameters positionally and gains an argument"
                 )
             };
@@ -503,7 +521,13 @@ impl Comparer<'_> {
                 continue;
             }
             if is_success(status) {
-                self.breaking(&responses_pointer, format!("success status {status} of `{id}` was removed: the client no longer accepts it"));
+                self.breaking(
+                    &responses_pointer,
+                    format!(
+                        "success status {status} of `{id}` \
+                    was removed: the client no longer accepts it"
+                    ),
+                );
             } else {
                 self.additive(
                     &responses_pointer,
@@ -540,7 +564,13 @@ impl Comparer<'_> {
                     Some((new_type, new_media_pointer, new_media)),
                 ) => {
                     if old_type != new_type {
-                        self.breaking(&new_media_pointer, format!("response {status} of `{id}` changed from `{old_type}` to `{new_type}`"));
+                        self.breaking(
+                            &new_media_pointer,
+                            format!(
+                                "response {status} of `{id}` \
+                            changed from `{old_type}` to `{new_type}`"
+                            ),
+                        );
                         continue;
                     }
                     if let (Some(old_schema), Some(new_schema)) =
@@ -742,9 +772,18 @@ impl Comparer<'_> {
                     match way {
                         Way::Response => self.breaking(
                             pointer,
-                            format!("{label} may return {list} now, which older generated enums cannot read"),
+                            format!(
+                                "{label} may return {list} now, which older generated enums \
+                                cannot read"
+                            ),
                         ),
-                        Way::Request => self.additive(pointer, format!("{label} accepts {list} now")),
+                        Way::Request => self.additive(
+                            pointer,
+                            format!(
+                                "{label} accepts {list} \
+                            now"
+                            ),
+                        ),
                     }
                 }
             }
@@ -765,14 +804,26 @@ impl Comparer<'_> {
             if let Some(new_value) = number(new, key)
                 && number(old, key).is_none_or(|old_value| new_value > old_value)
             {
-                self.breaking(pointer, format!("{label} has a higher `{key}` ({new_value}): values accepted before are refused"));
+                self.breaking(
+                    pointer,
+                    format!(
+                        "{label} has a higher `{key}` ({new_value}): \
+                    values accepted before are refused"
+                    ),
+                );
             }
         }
         for key in tighter_high {
             if let Some(new_value) = number(new, key)
                 && number(old, key).is_none_or(|old_value| new_value < old_value)
             {
-                self.breaking(pointer, format!("{label} has a lower `{key}` ({new_value}): values accepted before are refused"));
+                self.breaking(
+                    pointer,
+                    format!(
+                        "{label} has a lower `{key}` ({new_value}): \
+                    values accepted before are refused"
+                    ),
+                );
             }
         }
         let pattern = |o: &Map<String, Value>| o.get("pattern").cloned();

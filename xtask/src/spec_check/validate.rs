@@ -142,7 +142,7 @@ impl<'a> Validator<'a> {
         }
 
         match value {
-            Value::String(text) => self.check_string(object, text, &here, at, out),
+            Value::String(text) => check_string(object, text, &here, at, out),
             Value::Number(_) => check_number(object, value, &here, at, out),
             Value::Array(items) => {
                 let count = items.len() as u64;
@@ -264,72 +264,6 @@ impl<'a> Validator<'a> {
         }
     }
 
-    fn check_string(
-        &self,
-        schema: &Map<String, Value>,
-        text: &str,
-        here: &dyn Fn(&str) -> String,
-        at: &str,
-        out: &mut Vec<Violation>,
-    ) {
-        let mut fail = |message: String| {
-            out.push(Violation {
-                at: at.to_owned(),
-                message,
-                severity: Severity::Error,
-            });
-        };
-        let length = text.chars().count() as u64;
-        if let Some(min) = schema.get("minLength").and_then(Value::as_u64)
-            && length < min
-        {
-            fail(format!(
-                "{length} characters, fewer than {} = {min}",
-                here("minLength")
-            ));
-        }
-        if let Some(max) = schema.get("maxLength").and_then(Value::as_u64)
-            && length > max
-        {
-            fail(format!(
-                "{length} characters, more than {} = {max}",
-                here("maxLength")
-            ));
-        }
-        if let Some(pattern) = schema.get("pattern").and_then(Value::as_str) {
-            // An invalid pattern is `schema-consistency`'s finding; skip it here.
-            if let Ok(regex) = regress::Regex::new(pattern)
-                && regex.find(text).is_none()
-            {
-                fail(format!(
-                    "{} does not match {} = {}",
-                    show(&Value::from(text)),
-                    here("pattern"),
-                    show(&Value::from(pattern))
-                ));
-            }
-        }
-        let format = schema
-            .get("format")
-            .and_then(Value::as_str)
-            .unwrap_or_default();
-        let valid = match format {
-            "uuid" => is_uuid(text),
-            "date-time" => is_date_time(text),
-            "date" => is_date(text),
-            "byte" => is_base64(text),
-            _ => true,
-        };
-        if !valid {
-            fail(format!(
-                "{} is not a valid {format}, as {} requires",
-                show(&Value::from(text)),
-                here("format")
-            ));
-        }
-        let _ = self;
-    }
-
     #[allow(clippy::too_many_arguments)]
     fn check_object(
         &self,
@@ -413,7 +347,10 @@ impl<'a> Validator<'a> {
             match additional {
                 Some(Value::Bool(false)) => out.push(Violation {
                     at: member_at,
-                    message: format!("property `{name}` is not allowed (`additionalProperties: false` at {schema_pointer})"),
+                    message: format!(
+                        "property `{name}` is not allowed (`additionalProperties: \
+                        false` at {schema_pointer})"
+                    ),
                     severity: Severity::Error,
                 }),
                 Some(extra @ Value::Object(_)) => {
@@ -422,13 +359,18 @@ impl<'a> Validator<'a> {
                 }
                 _ => {
                     if let Some(declared) = &declared
-                        && !declared.is_empty() && !declared.iter().any(|d| d == name) {
-                            out.push(Violation {
-                                at: member_at,
-                                message: format!("property `{name}` is not declared by the schema at {schema_pointer}"),
-                                severity: Severity::Warning,
-                            });
-                        }
+                        && !declared.is_empty()
+                        && !declared.iter().any(|d| d == name)
+                    {
+                        out.push(Violation {
+                            at: member_at,
+                            message: format!(
+                                "property `{name}` is not declared by the \
+                                    schema at {schema_pointer}"
+                            ),
+                            severity: Severity::Warning,
+                        });
+                    }
                 }
             }
         }
@@ -462,6 +404,72 @@ impl<'a> Validator<'a> {
     }
 }
 
+/// The string keywords: `minLength`, `maxLength`, `pattern` and the string formats.
+fn check_string(
+    schema: &Map<String, Value>,
+    text: &str,
+    here: &dyn Fn(&str) -> String,
+    at: &str,
+    out: &mut Vec<Violation>,
+) {
+    let mut fail = |message: String| {
+        out.push(Violation {
+            at: at.to_owned(),
+            message,
+            severity: Severity::Error,
+        });
+    };
+    let length = text.chars().count() as u64;
+    if let Some(min) = schema.get("minLength").and_then(Value::as_u64)
+        && length < min
+    {
+        fail(format!(
+            "{length} characters, fewer than {} = {min}",
+            here("minLength")
+        ));
+    }
+    if let Some(max) = schema.get("maxLength").and_then(Value::as_u64)
+        && length > max
+    {
+        fail(format!(
+            "{length} characters, more than {} = {max}",
+            here("maxLength")
+        ));
+    }
+    if let Some(pattern) = schema.get("pattern").and_then(Value::as_str) {
+        // An invalid pattern is `schema-consistency`'s finding; skip it here.
+        if let Ok(regex) = regress::Regex::new(pattern)
+            && regex.find(text).is_none()
+        {
+            fail(format!(
+                "{} does not match {} = {}",
+                show(&Value::from(text)),
+                here("pattern"),
+                show(&Value::from(pattern))
+            ));
+        }
+    }
+    let format = schema
+        .get("format")
+        .and_then(Value::as_str)
+        .unwrap_or_default();
+    let valid = match format {
+        "uuid" => is_uuid(text),
+        "date-time" => is_date_time(text),
+        "date" => is_date(text),
+        "byte" => is_base64(text),
+        _ => true,
+    };
+    if !valid {
+        fail(format!(
+            "{} is not a valid {format}, as {} requires",
+            show(&Value::from(text)),
+            here("format")
+        ));
+    }
+}
+
+/// The numeric keywords: bounds, `multipleOf` and the integer formats.
 fn check_number(
     schema: &Map<String, Value>,
     value: &Value,

@@ -215,8 +215,10 @@ fn check_docs(ctx: &Context, out: &mut Vec<Finding>) {
         let op = node.value;
         if !has_text(op, "summary") {
             out.push(
-                Finding::error(DOCS, node.pointer.clone(), "the operation has no `summary`")
-                    .hint("add a one-line summary; progenitor uses it as the first line of the method's docs"),
+                Finding::error(DOCS, node.pointer.clone(), "the operation has no `summary`").hint(
+                    "add a one-line summary; progenitor uses it as the first line of the \
+                        method's docs",
+                ),
             );
         }
         if !has_text(op, "description") {

@@ -44,8 +44,15 @@ pub fn check(ctx: &Context, out: &mut Vec<Finding>) {
         }
         if reference_of(item).is_some() {
             out.push(
-                Finding::error(PATH_PARAMS, pointer, format!("path item `{path}` is a `$ref`"))
-                    .hint("write the path item out in full; progenitor refuses path items that are references"),
+                Finding::error(
+                    PATH_PARAMS,
+                    pointer,
+                    format!("path item `{path}` is a `$ref`"),
+                )
+                .hint(
+                    "write the path item out in full; progenitor refuses path items that \
+                        are references",
+                ),
             );
             continue;
         }
@@ -106,18 +113,30 @@ fn check_parameter(pointer: &str, parameter: &Value, out: &mut Vec<Finding>) {
         && style != default_style
     {
         out.push(
-                Finding::error(
-                    PATH_PARAMS,
-                    push_pointer(pointer, "style"),
-                    format!("style `{style}` of {location} parameter `{name}` is not supported by progenitor"),
-                )
-                .hint(format!("use the default style `{default_style}`, or drop `style`")),
-            );
+            Finding::error(
+                PATH_PARAMS,
+                push_pointer(pointer, "style"),
+                format!(
+                    "style `{style}` of {location} parameter `{name}` is not supported \
+                        by progenitor"
+                ),
+            )
+            .hint(format!(
+                "use the default style `{default_style}`, or drop `style`"
+            )),
+        );
     }
     if location == "header" && RESERVED_HEADERS.contains(&name.to_ascii_lowercase().as_str()) {
         out.push(
-            Finding::warning(PATH_PARAMS, push_pointer(pointer, "name"), format!("header parameter `{name}` is ignored"))
-                .hint("OpenAPI ignores `Accept`, `Content-Type` and `Authorization` parameters; use `content` or `securitySchemes`"),
+            Finding::warning(
+                PATH_PARAMS,
+                push_pointer(pointer, "name"),
+                format!("header parameter `{name}` is ignored"),
+            )
+            .hint(
+                "OpenAPI ignores `Accept`, `Content-Type` and `Authorization` parameters; \
+                    use `content` or `securitySchemes`",
+            ),
         );
     }
 }

@@ -109,7 +109,11 @@ fn check_reference(doc: &Document, at: &str, reference: &str, kind: Kind, out: &
             Finding::error(
                 REF_RESOLVES,
                 pointer,
-                format!("`{reference}` points outside `#/components/{section}/`, where {} objects belong", kind.name()),
+                format!(
+                    "`{reference}` points outside `#/components/{section}/`, where {} \
+                    objects belong",
+                    kind.name()
+                ),
             )
             .hint(format!(
                 "progenitor looks a reference up by its last segment in `components/{section}`; \

@@ -182,8 +182,15 @@ fn body_of(pointer: &str, response: &Value, out: &mut Vec<Finding>) -> Option<Bo
     }
     let Some(schema) = media_type.get("schema") else {
         out.push(
-            Finding::error(RESPONSES, media_pointer, format!("`{media}` response has no schema"))
-                .hint("add `schema:`; progenitor stops on a JSON response without one (`not yet implemented`)"),
+            Finding::error(
+                RESPONSES,
+                media_pointer,
+                format!("`{media}` response has no schema"),
+            )
+            .hint(
+                "add `schema:`; progenitor stops on a JSON response without one (`not yet \
+                    implemented`)",
+            ),
         );
         return None;
     };
@@ -225,7 +232,8 @@ fn report_mixed_bodies(
             RESPONSES,
             pointer,
             format!(
-                "the {group} responses have {} different bodies ({}): progenitor accepts one {group} \
+                "the {group} responses have {} different bodies ({}): progenitor accepts one \
+                    {group} \
                  type per operation and panics with `assertion failed: response_types.len() <= 1`",
                 by_body.len(),
                 list.join("; ")
@@ -290,8 +298,18 @@ fn check_body_media(pointer: &str, media: &str, media_type: &Value, out: &mut Ve
     ];
     if !supported.contains(&base) {
         out.push(
-            Finding::error(REQUEST_BODY, pointer, format!("progenitor cannot send a `{media}` body"))
-                .hint("use application/json, application/x-www-form-urlencoded, application/octet-stream or text/plain"),
+            Finding::error(
+                REQUEST_BODY,
+                pointer,
+                format!(
+                    "progenitor cannot send a `{media}` \
+                body"
+                ),
+            )
+            .hint(
+                "use application/json, application/x-www-form-urlencoded, \
+                    application/octet-stream or text/plain",
+            ),
         );
         return;
     }

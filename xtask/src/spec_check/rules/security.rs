@@ -39,8 +39,15 @@ pub fn check(ctx: &Context, out: &mut Vec<Finding>) {
     };
     if !schemes.keys().any(|name| is_basic(name)) {
         out.push(
-            Finding::error(RULE, "/components/securitySchemes", "no security scheme is HTTP Basic")
-                .hint("add one with `type: http` and `scheme: basic`; SignalWire takes the project ID and API token that way"),
+            Finding::error(
+                RULE,
+                "/components/securitySchemes",
+                "no security scheme is HTTP Basic",
+            )
+            .hint(
+                "add one with `type: http` and `scheme: basic`; SignalWire takes the \
+                    project ID and API token that way",
+            ),
         );
     }
 
@@ -86,7 +93,7 @@ pub fn check(ctx: &Context, out: &mut Vec<Finding>) {
     // Every operation ends up with a requirement that includes Basic.
     let global = doc.root.get("security");
     for node in ctx.objects(Kind::Operation) {
-        if !node.pointer.starts_with("/paths/") || node.pointer.matches("/callbacks/").count() > 0 {
+        if !node.pointer.starts_with("/paths/") || node.pointer.contains("/callbacks/") {
             continue;
         }
         let (requirement, pointer) = match node.value.get("security") {
@@ -114,10 +121,10 @@ pub fn check(ctx: &Context, out: &mut Vec<Finding>) {
             None
         };
         if let Some(message) = message {
-            out.push(
-                Finding::error(RULE, pointer, message)
-                    .hint("require the Basic scheme globally with `security: [{basic_auth: []}]` and do not override it"),
-            );
+            out.push(Finding::error(RULE, pointer, message).hint(
+                "require the Basic scheme globally with `security: [{basic_auth: \
+                        []}]` and do not override it",
+            ));
         }
     }
 }

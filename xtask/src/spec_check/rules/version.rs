@@ -258,7 +258,8 @@ fn schema_construct(schema: &str, pointer: &str, key: &str, value: &Value) -> Op
             };
             let hint = if in_composition {
                 format!(
-                    "drop the null branch and put `nullable: true` on the schema that holds `{parent}`"
+                    "drop the null branch and put `nullable: true` on the schema that holds \
+                        `{parent}`"
                 )
             } else {
                 "3.0 has no null type; put `nullable: true` on the schema that may be null"
