@@ -39,6 +39,13 @@ impl Document {
                 "",
                 format!("the file is not valid YAML: {message}"),
             );
+            if text.starts_with('\u{feff}') {
+                // serde_yaml_ng reads a byte-order mark as the start of another document.
+                return finding.at_line(1).hint(
+                    "the file starts with a byte-order mark, which serde_yaml_ng (and so the \
+                     build) cannot read; save it as UTF-8 without one",
+                );
+            }
             match err.location() {
                 Some(at) => finding.at_line(at.line()).hint(format!(
                     "look at line {} column {}",
@@ -193,6 +200,13 @@ mod tests {
         assert_eq!(finding.rule, "yaml-syntax");
         assert!(finding.line.is_some());
         assert!(finding.hint.unwrap().contains("column"));
+    }
+
+    #[test]
+    fn a_byte_order_mark_is_named() {
+        let finding =
+            Document::parse("\u{feff}openapi: \"3.0.3\"\ninfo: {title: t}\n").unwrap_err();
+        assert!(finding.hint.unwrap().contains("byte-order mark"));
     }
 
     #[test]

@@ -11,9 +11,12 @@
 //! Left out: `discriminator` (the `oneOf` rule applies as written), `multipleOf` on very
 //! large numbers, and formats other than those listed, which pass unchecked.
 
+use std::cell::RefCell;
+use std::collections::HashSet;
+
 use serde_json::{Map, Value};
 
-use super::document::{Document, push_pointer};
+use super::document::{Document, push_pointer, reference_of};
 use super::finding::Severity;
 use super::rules::{show, type_name};
 
@@ -44,6 +47,10 @@ pub struct Violation {
 pub struct Validator<'a> {
     doc: &'a Document,
     direction: Direction,
+    /// The (schema, place in the value) pairs being checked right now. Meeting one again
+    /// means the schema reaches itself through composition without consuming the value
+    /// (`A: {allOf: [$ref A]}`), which would otherwise recurse without end.
+    active: RefCell<HashSet<(String, String)>>,
 }
 
 /// Deep enough for any real schema; stops recursive schemas with recursive values.
@@ -52,7 +59,11 @@ const MAX_DEPTH: usize = 64;
 impl<'a> Validator<'a> {
     /// A validator resolving references in `doc`.
     pub fn new(doc: &'a Document, direction: Direction) -> Self {
-        Validator { doc, direction }
+        Validator {
+            doc,
+            direction,
+            active: RefCell::default(),
+        }
     }
 
     /// Every violation of `value` against the schema at `schema_pointer`.
@@ -62,10 +73,17 @@ impl<'a> Validator<'a> {
         out
     }
 
-    /// Whether `value` passes, ignoring warnings.
-    fn passes(&self, schema_pointer: &str, schema: &Value, value: &Value, depth: usize) -> bool {
+    /// Whether `value` (at `at`) passes, ignoring warnings.
+    fn passes(
+        &self,
+        schema_pointer: &str,
+        schema: &Value,
+        value: &Value,
+        at: &str,
+        depth: usize,
+    ) -> bool {
         let mut out = Vec::new();
-        self.check(schema_pointer, schema, value, "", false, depth, &mut out);
+        self.check(schema_pointer, schema, value, at, false, depth, &mut out);
         !out.iter().any(|v| v.severity == Severity::Error)
     }
 
@@ -89,6 +107,26 @@ impl<'a> Validator<'a> {
         let Some(object) = schema.as_object() else {
             return;
         };
+        let key = (schema_pointer.clone(), at.to_owned());
+        if !self.active.borrow_mut().insert(key.clone()) {
+            return;
+        }
+        self.check_schema(&schema_pointer, object, value, at, whole_object, depth, out);
+        self.active.borrow_mut().remove(&key);
+    }
+
+    /// [`Self::check`] for a resolved Schema object.
+    #[allow(clippy::too_many_arguments)]
+    fn check_schema(
+        &self,
+        schema_pointer: &str,
+        object: &Map<String, Value>,
+        value: &Value,
+        at: &str,
+        whole_object: bool,
+        depth: usize,
+        out: &mut Vec<Violation>,
+    ) {
         let fail = |out: &mut Vec<Violation>, message: String| {
             out.push(Violation {
                 at: at.to_owned(),
@@ -97,7 +135,7 @@ impl<'a> Validator<'a> {
             });
         };
         let here =
-            |keyword: &str| format!("`{keyword}` at {}", push_pointer(&schema_pointer, keyword));
+            |keyword: &str| format!("`{keyword}` at {}", push_pointer(schema_pointer, keyword));
 
         // `null` passes a nullable schema outright; otherwise only a schema without `type`
         // (whose composition keywords then decide) can admit it.
@@ -175,7 +213,7 @@ impl<'a> Validator<'a> {
                     }
                 }
                 if let Some(item_schema) = object.get("items") {
-                    let item_pointer = push_pointer(&schema_pointer, "items");
+                    let item_pointer = push_pointer(schema_pointer, "items");
                     for (index, item) in items.iter().enumerate() {
                         let item_at = push_pointer(at, &index.to_string());
                         self.check(
@@ -192,7 +230,7 @@ impl<'a> Validator<'a> {
             }
             Value::Object(members) => {
                 self.check_object(
-                    &schema_pointer,
+                    schema_pointer,
                     object,
                     members,
                     at,
@@ -206,7 +244,7 @@ impl<'a> Validator<'a> {
 
         // Composition.
         if let Some(branches) = object.get("allOf").and_then(Value::as_array) {
-            let base = push_pointer(&schema_pointer, "allOf");
+            let base = push_pointer(schema_pointer, "allOf");
             for (index, branch) in branches.iter().enumerate() {
                 let branch_pointer = push_pointer(&base, &index.to_string());
                 self.check(&branch_pointer, branch, value, at, false, depth + 1, out);
@@ -216,7 +254,7 @@ impl<'a> Validator<'a> {
             let Some(branches) = object.get(keyword).and_then(Value::as_array) else {
                 continue;
             };
-            let base = push_pointer(&schema_pointer, keyword);
+            let base = push_pointer(schema_pointer, keyword);
             let matching = branches
                 .iter()
                 .enumerate()
@@ -225,6 +263,7 @@ impl<'a> Validator<'a> {
                         &push_pointer(&base, &index.to_string()),
                         branch,
                         value,
+                        at,
                         depth + 1,
                     )
                 })
@@ -251,9 +290,10 @@ impl<'a> Validator<'a> {
         }
         if let Some(negated) = object.get("not")
             && self.passes(
-                &push_pointer(&schema_pointer, "not"),
+                &push_pointer(schema_pointer, "not"),
                 negated,
                 value,
+                at,
                 depth + 1,
             )
         {
@@ -333,7 +373,7 @@ impl<'a> Validator<'a> {
 
         let additional = schema.get("additionalProperties");
         let declared = if whole_object {
-            Some(self.declared_properties(schema, 0))
+            Some(declared_properties(self.doc, schema))
         } else {
             None
         };
@@ -375,33 +415,37 @@ impl<'a> Validator<'a> {
             }
         }
     }
+}
 
-    /// The property names a schema declares, itself or through its composition keywords.
-    fn declared_properties(&self, schema: &Map<String, Value>, depth: usize) -> Vec<String> {
-        let mut names: Vec<String> = schema
-            .get("properties")
-            .and_then(Value::as_object)
-            .map(|p| p.keys().cloned().collect())
-            .unwrap_or_default();
-        if depth > MAX_DEPTH {
-            return names;
+/// The property names a schema declares, itself or through `allOf`, `anyOf` and `oneOf`,
+/// following references (each once, so that recursive schemas end).
+pub fn declared_properties(doc: &Document, schema: &Map<String, Value>) -> Vec<String> {
+    fn collect(
+        doc: &Document,
+        schema: &Map<String, Value>,
+        seen: &mut HashSet<String>,
+        names: &mut Vec<String>,
+    ) {
+        if let Some(properties) = schema.get("properties").and_then(Value::as_object) {
+            names.extend(properties.keys().cloned());
         }
         for keyword in ["allOf", "anyOf", "oneOf"] {
-            for branch in schema
-                .get(keyword)
-                .and_then(Value::as_array)
-                .into_iter()
-                .flatten()
-            {
-                if let Some((_, branch)) = self.doc.resolve("", branch)
-                    && let Some(branch) = branch.as_object()
+            let branches = schema.get(keyword).and_then(Value::as_array);
+            for branch in branches.into_iter().flatten() {
+                if let Some(reference) = reference_of(branch)
+                    && !seen.insert(reference.to_owned())
                 {
-                    names.extend(self.declared_properties(branch, depth + 1));
+                    continue;
+                }
+                if let Some((_, Value::Object(branch))) = doc.resolve("", branch) {
+                    collect(doc, branch, seen, names);
                 }
             }
         }
-        names
     }
+    let mut names = Vec::new();
+    collect(doc, schema, &mut HashSet::new(), &mut names);
+    names
 }
 
 /// The string keywords: `minLength`, `maxLength`, `pattern` and the string formats.
@@ -772,6 +816,34 @@ mod tests {
         assert!(
             violations(all_of, json!({"a": 1, "b": 2})).is_empty(),
             "declared across branches"
+        );
+    }
+
+    #[test]
+    fn schemas_that_reach_themselves_end() {
+        let doc = Document::parse(
+            "components: {schemas: {A: {allOf: [{$ref: '#/components/schemas/A'}, \
+             {$ref: '#/components/schemas/A'}], properties: {a: {type: integer}}}}}",
+        )
+        .unwrap();
+        let schema = &doc.root["components"]["schemas"]["A"];
+        let validator = Validator::new(&doc, Direction::Either);
+        let found = validator.validate("/components/schemas/A", schema, &json!({"a": "x", "b": 1}));
+        assert_eq!(
+            found
+                .iter()
+                .filter(|v| v.severity == Severity::Error)
+                .count(),
+            1,
+            "{found:?}"
+        );
+        assert_eq!(
+            found
+                .iter()
+                .filter(|v| v.severity == Severity::Warning)
+                .count(),
+            1,
+            "{found:?}"
         );
     }
 

@@ -16,7 +16,7 @@ use serde_json::{Map, Value};
 use super::super::Context;
 use super::super::document::push_pointer;
 use super::super::finding::{Finding, Severity};
-use super::super::validate::{Direction, Validator, has_type, json_eq};
+use super::super::validate::{Direction, Validator, declared_properties, has_type, json_eq};
 use super::super::walk::Kind;
 use super::show;
 
@@ -312,8 +312,7 @@ fn check_required_declared(
     let Some(required) = schema.get("required").and_then(Value::as_array) else {
         return;
     };
-    let mut declared: Vec<String> = Vec::new();
-    collect_declared(ctx, schema, &mut declared, 0);
+    let declared = declared_properties(ctx.doc, schema);
     let free_form = schema
         .get("additionalProperties")
         .is_some_and(|a| a.is_object() || a == true);
@@ -331,32 +330,6 @@ fn check_required_declared(
                 )
                 .hint("declare it, or fix the spelling of the name"),
             );
-        }
-    }
-}
-
-fn collect_declared(
-    ctx: &Context,
-    schema: &Map<String, Value>,
-    into: &mut Vec<String>,
-    depth: usize,
-) {
-    if let Some(properties) = schema.get("properties").and_then(Value::as_object) {
-        into.extend(properties.keys().cloned());
-    }
-    if depth > 16 {
-        return;
-    }
-    for keyword in ["allOf", "anyOf", "oneOf"] {
-        for branch in schema
-            .get(keyword)
-            .and_then(Value::as_array)
-            .into_iter()
-            .flatten()
-        {
-            if let Some((_, Value::Object(branch))) = ctx.doc.resolve("", branch) {
-                collect_declared(ctx, branch, into, depth + 1);
-            }
         }
     }
 }
