@@ -134,7 +134,16 @@ fn removing_renaming_and_moving_operations_break() {
 #[test]
 fn a_new_operation_is_additive() {
     let new = "components:\n  schemas:";
-    let added = "  /health:\n    get:\n      operationId: health\n      responses:\n        '204':\n          description: ok\ncomponents:\n  schemas:";
+    let added = concat!(
+        "  /health:\n",
+        "    get:\n",
+        "      operationId: health\n",
+        "      responses:\n",
+        "        '204':\n",
+        "          description: ok\n",
+        "components:\n",
+        "  schemas:",
+    );
     assert_changes(
         &changes(new, added),
         &[(ADDITIVE, "operation `health` (GET /health) was added")],
@@ -272,7 +281,8 @@ fn types_formats_and_request_bounds_are_compared() {
         &changes("items: {type: string}", "items: {type: integer}"),
         &[(
             BREAKING,
-            "the type of the items of property `scopes` of schema `Token` changed from string to integer",
+            "the type of the items of property `scopes` of schema `Token` changed from string to \
+             integer",
         )],
     );
     assert_changes(

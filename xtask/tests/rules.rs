@@ -36,7 +36,11 @@ fn problems(name: &str) -> Vec<(Severity, String, String)> {
 }
 
 macro_rules! fixture {
-    ($test:ident, $file:literal, [$(($severity:ident, $rule:literal, $pointer:literal)),* $(,)?]) => {
+    (
+        $test:ident,
+        $file:literal,
+        [$(($severity:ident, $rule:literal, $pointer:literal)),* $(,)?]
+    ) => {
         #[test]
         fn $test() {
             let mut expected: Vec<(Severity, String, String)> =
