@@ -12,7 +12,7 @@ use super::super::finding::Finding;
 #[path = "../../../../build.rs"]
 // `main` and `write` serve the build only; the build script is linted as part of the
 // root package, where its closures are written for readability.
-#[allow(dead_code, clippy::redundant_closure)]
+#[allow(dead_code)]
 #[rustfmt::skip] // The file belongs to the root package; `cargo fmt -p xtask` must not rewrite it.
 mod build_script;
 
