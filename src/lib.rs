@@ -93,6 +93,13 @@
 //! [httpmock]: https://docs.rs/httpmock
 
 #![warn(missing_docs)]
+// Without the `mock` feature the module is not built, so the docs link to docs.rs instead, where
+// every feature is enabled.
+#![cfg_attr(feature = "mock", doc = "[`mock`]: crate::mock")]
+#![cfg_attr(
+    not(feature = "mock"),
+    doc = "[`mock`]: https://docs.rs/signalwire-conference-tokens/latest/signalwire_conference_tokens/mock/index.html"
+)]
 
 #[cfg(not(any(feature = "rustls", feature = "native-tls")))]
 compile_error!(

@@ -64,8 +64,8 @@ async fn get_and_reset_answer_with_the_scripted_tokens() {
         fresh.token.expose_secret(),
         "vpt_ffffffffffffffffffffffffffffffff"
     );
-    assert_eq!(get.hits(), 1);
-    assert_eq!(reset.hits(), 1);
+    assert_eq!(get.calls(), 1);
+    assert_eq!(reset.calls(), 1);
 }
 
 #[tokio::test]
@@ -100,8 +100,8 @@ async fn a_typed_404_becomes_a_not_found_error() {
     assert_eq!(messages, ["Not Found"]);
     assert!(reset_error.is_not_found());
     assert_eq!(reset_error.operation(), Some("reset_conference_token"));
-    assert_eq!(missing.hits(), 1);
-    assert_eq!(reset_missing.hits(), 1);
+    assert_eq!(missing.calls(), 1);
+    assert_eq!(reset_missing.calls(), 1);
 }
 
 #[tokio::test]
@@ -135,9 +135,9 @@ async fn the_stream_follows_three_scripted_pages() {
         .unwrap();
 
     assert_eq!(tokens, (1..=5).map(token).collect::<Vec<_>>());
-    assert_eq!(first.hits(), 1);
-    assert_eq!(second.hits(), 1);
-    assert_eq!(third.hits(), 1);
+    assert_eq!(first.calls(), 1);
+    assert_eq!(second.calls(), 1);
+    assert_eq!(third.calls(), 1);
 }
 
 #[tokio::test]
@@ -174,6 +174,6 @@ async fn a_typed_422_on_a_page_ends_the_listing_with_the_servers_message() {
         "invalid_parameter: Page token is not valid (attribute `page_token`)"
     );
     assert_eq!(after_error, None);
-    assert_eq!(first.hits(), 1);
-    assert_eq!(second.hits(), 1);
+    assert_eq!(first.calls(), 1);
+    assert_eq!(second.calls(), 1);
 }
