@@ -64,15 +64,56 @@
 //! conference token's value is a [`TokenValue`] whose `Debug` prints `[redacted]`. Neither
 //! appears in any `Debug` or `Display` output of this crate, error messages included.
 //!
+//! # Mocks
+//!
+//! With the `mock` feature, the [`mock`] module offers typed [httpmock] mocks generated from the
+//! same document as the client: `server.get_conference_token(|when, then| ...)` with `when`
+//! matchers for the ids and query parameters, `then` answers for each documented status, and
+//! helpers that script a listing of several pages. Tests of code that uses this crate can then
+//! run the real [`Client`] against a local server, with no account and no network:
+//!
+//! ```toml
+//! [dev-dependencies]
+//! signalwire-conference-tokens = { version = "0.1", features = ["mock"] }
+//! ```
+//!
+//! The module's documentation has a complete example.
+//!
+//! # Features
+//!
+//! - `rustls` (default): HTTPS through rustls, with the platform's certificate verifier.
+//! - `native-tls`: HTTPS through the platform's TLS library instead (OpenSSL on Linux, which
+//!   needs its development files to build). Turn off the default features to use it alone;
+//!   with both enabled, reqwest uses native-tls.
+//! - `mock`: the [`mock`] module, for tests.
+//!
+//! One of `rustls` and `native-tls` is required: SignalWire serves HTTPS only.
+//!
 //! [progenitor]: https://github.com/oxidecomputer/progenitor
+//! [httpmock]: https://docs.rs/httpmock
 
 #![warn(missing_docs)]
+// Without the `mock` feature the module is not built, so the docs link to docs.rs instead, where
+// every feature is enabled.
+#![cfg_attr(feature = "mock", doc = "[`mock`]: crate::mock")]
+#![cfg_attr(
+    not(feature = "mock"),
+    doc = "[`mock`]: https://docs.rs/signalwire-conference-tokens/latest/signalwire_conference_tokens/mock/index.html"
+)]
+
+#[cfg(not(any(feature = "rustls", feature = "native-tls")))]
+compile_error!(
+    "signalwire-conference-tokens needs a TLS backend, as SignalWire serves HTTPS only; enable \
+     the `rustls` feature (the default) or `native-tls`"
+);
 
 mod auth;
 mod client;
 mod config;
 mod error;
 pub mod generated;
+#[cfg(feature = "mock")]
+pub mod mock;
 mod paging;
 mod retry;
 mod token_value;
