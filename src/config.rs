@@ -356,7 +356,8 @@ fn parse_base_url(raw: &str, setting: &str) -> Result<String, Error> {
 
     let url = Url::parse(raw).map_err(|err| {
         invalid(format!(
-            "`{raw}` is not a URL ({err}); give one like https://proxy.example.com"
+            "{} is not a URL ({err}); give one like https://proxy.example.com",
+            quote_url(raw)
         ))
     })?;
     if !url.username().is_empty() || url.password().is_some() {
@@ -369,8 +370,11 @@ fn parse_base_url(raw: &str, setting: &str) -> Result<String, Error> {
         ));
     }
     if url.query().is_some() || url.fragment().is_some() {
+        let mut bare = url.clone();
+        bare.set_query(None);
+        bare.set_fragment(None);
         return Err(invalid(format!(
-            "`{raw}` has a query or fragment; remove it"
+            "`{bare}` has a query or fragment; remove it"
         )));
     }
     let host = url.host_str().unwrap_or_default();
@@ -391,6 +395,16 @@ fn parse_base_url(raw: &str, setting: &str) -> Result<String, Error> {
     }
 
     Ok(url.as_str().trim_end_matches('/').to_owned())
+}
+
+/// The URL in backquotes, unless it may hold a secret (user info, a query or a fragment), which
+/// must not reach an error message.
+fn quote_url(raw: &str) -> String {
+    if raw.contains(['@', '?', '#']) {
+        "the value (not shown, since it may hold credentials)".to_owned()
+    } else {
+        format!("`{raw}`")
+    }
 }
 
 fn is_loopback(host: &str) -> bool {
@@ -472,7 +486,18 @@ mod tests {
                 "https://user:pw@example.com",
                 "contains a user name or password",
             ),
-            ("https://example.com/?a=b", "has a query or fragment"),
+            (
+                "https://example.com/?a=b",
+                "`https://example.com/` has a query or fragment",
+            ),
+            (
+                "https://u:pw@exa mple.com",
+                "the value (not shown, since it may hold credentials)",
+            ),
+            (
+                "exa mple?pw=1",
+                "the value (not shown, since it may hold credentials)",
+            ),
             (" https://example.com", "white space"),
         ];
         for (raw, expected) in refused {
@@ -482,7 +507,7 @@ mod tests {
                 "{message}"
             );
             assert!(message.contains(expected), "{raw:?}: {message}");
-            assert!(!message.contains("pw@"), "{message}");
+            assert!(!message.contains("pw"), "{message}");
         }
     }
 }
