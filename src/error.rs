@@ -312,6 +312,9 @@ impl Error {
     }
 
     fn with_exchange(mut self, exchange: &Exchange) -> Self {
+        if let Detail::Timeout { limit } = &mut self.inner.detail {
+            *limit = exchange.time_limit;
+        }
         self.inner.attempts = exchange.attempts;
         self.inner.retry_after = exchange.retry_after;
         self.inner.status = self.inner.status.or(exchange.status);
@@ -356,9 +359,10 @@ impl Error {
             Generated::UnexpectedResponse(response) => {
                 Self::unexpected_status(response.status(), exchange, secrets)
             }
-            Generated::CommunicationError(source)
-            | Generated::ResponseBodyError(source)
-            | Generated::InvalidUpgrade(source) => Self::transport(source, exchange),
+            Generated::CommunicationError(source) | Generated::InvalidUpgrade(source) => {
+                Self::transport(source, exchange.body_incomplete)
+            }
+            Generated::ResponseBodyError(source) => Self::transport(source, true),
             Generated::InvalidRequest(problem) | Generated::Custom(problem) => Self::new(
                 ErrorKind::InvalidArgument,
                 Detail::InvalidArgument {
@@ -433,14 +437,12 @@ impl Error {
         Self::api(status, parsed, body)
     }
 
-    fn transport(source: reqwest::Error, exchange: &Exchange) -> Self {
+    /// A failure without a complete response; `while_reading_body` when the status line had
+    /// arrived and the body broke off.
+    fn transport(source: reqwest::Error, while_reading_body: bool) -> Self {
         let mut error = if source.is_timeout() {
-            Self::new(
-                ErrorKind::Timeout,
-                Detail::Timeout {
-                    limit: exchange.time_limit,
-                },
-            )
+            // The limit that applied comes from the exchange, in `with_exchange`.
+            Self::new(ErrorKind::Timeout, Detail::Timeout { limit: None })
         } else if source.is_connect() {
             let host = source.url().and_then(|url| {
                 let host = url.host_str()?;
@@ -450,7 +452,7 @@ impl Error {
                 })
             });
             Self::new(ErrorKind::Transport, Detail::Connect { host })
-        } else if exchange.body_incomplete {
+        } else if while_reading_body {
             Self::new(ErrorKind::Transport, Detail::BodyBroken)
         } else {
             Self::new(ErrorKind::Transport, Detail::Transport)
