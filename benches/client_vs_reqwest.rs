@@ -48,6 +48,9 @@ const CALLERS: usize = 64;
 const PAGE_SIZE: u32 = 1000;
 /// The listing sizes whose peak memory is compared.
 const LIST_SIZES: [u64; 2] = [10_000, 100_000];
+/// Listings per side, size and round: a listing takes a fraction of a second, so a few more
+/// samples cost little and steady the median.
+const LIST_REPEATS: usize = 3;
 /// No round of any scenario may take longer; the benchmark fails instead of hanging.
 const ROUND_LIMIT: Duration = Duration::from_secs(120);
 
@@ -134,6 +137,11 @@ fn bench(plan: Plan) -> Result<(), String> {
             results.sequential.push(side, run);
         }
         for side in sides {
+            results
+                .one_thread
+                .push(side, one_thread_round(side, &plan)?);
+        }
+        for side in sides {
             let run = runtime.block_on(get_round(
                 &server,
                 side,
@@ -144,8 +152,10 @@ fn bench(plan: Plan) -> Result<(), String> {
             results.concurrent.push(side, run);
         }
         for (index, &total) in LIST_SIZES.iter().enumerate() {
-            for side in sides {
-                results.listings[index].push(side, list_round(&server, side, total)?);
+            for _ in 0..LIST_REPEATS {
+                for side in sides {
+                    results.listings[index].push(side, list_round(&server, side, total)?);
+                }
             }
         }
     }
@@ -222,6 +232,23 @@ impl ConnectionCounts {
             used: server.used_connections() - self.used,
         }
     }
+}
+
+/// Sequential calls with the client and a server of its own on one current-thread runtime.
+///
+/// Nothing in such a run waits for another thread to be scheduled, so its time is the CPU
+/// cost of client and server alone. With the server on its own thread, every call waits twice
+/// for a thread to wake up, and on a virtual machine with idle CPUs that wait can outweigh
+/// everything the client does.
+fn one_thread_round(side: Side, plan: &Plan) -> Result<CallRun, String> {
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .map_err(|err| format!("cannot start the runtime: {err}"))?;
+    runtime.block_on(async {
+        let server = Server::start_here().map_err(|err| format!("cannot start a server: {err}"))?;
+        get_round(&server, side, 1, plan.sequential_calls, plan).await
+    })
 }
 
 /// `calls` calls of `get_conference_token` by `callers` tasks sharing one fresh client, after

@@ -261,6 +261,8 @@ pub struct Results {
     pub raw_sequential: Vec<CallRun>,
     pub raw_concurrent: Vec<CallRun>,
     pub sequential: Pair<CallRun>,
+    /// Sequential calls with client and server on one thread.
+    pub one_thread: Pair<CallRun>,
     pub concurrent: Pair<CallRun>,
     /// One pair per listing size: 10,000 then 100,000 tokens.
     pub listings: [Pair<ListRun>; 2],
@@ -272,6 +274,7 @@ struct Figures {
     raw_sequential: CallSummary,
     raw_concurrent: CallSummary,
     sequential: [CallSummary; 2],
+    one_thread: [CallSummary; 2],
     concurrent: [CallSummary; 2],
     /// `[size][side]`: 10,000 then 100,000 tokens.
     listings: [[ListSummary; 2]; 2],
@@ -283,6 +286,7 @@ impl Figures {
             raw_sequential: CallSummary::of(&results.raw_sequential),
             raw_concurrent: CallSummary::of(&results.raw_concurrent),
             sequential: results.sequential.summarize(CallSummary::of),
+            one_thread: results.one_thread.summarize(CallSummary::of),
             concurrent: results.concurrent.summarize(CallSummary::of),
             listings: [
                 results.listings[0].summarize(ListSummary::of),
@@ -360,6 +364,7 @@ impl Results {
             raw_sequential: Vec::new(),
             raw_concurrent: Vec::new(),
             sequential: Pair::default(),
+            one_thread: Pair::default(),
             concurrent: Pair::default(),
             listings: [Pair::default(), Pair::default()],
             build: None,
@@ -425,6 +430,22 @@ impl Results {
                 );
         }
 
+        // Free of thread wake-ups, so it shows the CPU cost even where they dominate the above.
+        let [ours, floor] = figures.one_thread;
+        let label = "get, client + server on one thread";
+        table.row(
+            &format!("{label}: time per call"),
+            micros(ours.per_call_ns),
+            micros(floor.per_call_ns),
+            Some(ours.per_call_ns / floor.per_call_ns),
+        );
+        table.row(
+            &format!("{label}: p50 latency"),
+            micros(ours.p50_ns),
+            micros(floor.p50_ns),
+            Some(ours.p50_ns / floor.p50_ns),
+        );
+
         for (index, label) in ["list 10,000", "list 100,000"].into_iter().enumerate() {
             let [ours, floor] = figures.listings[index];
             let ratio = ours.seconds / floor.seconds;
@@ -483,7 +504,7 @@ impl Results {
                 let ratio = build.ours.seconds / build.floor.seconds;
                 table
                     .row(
-                        "build: clean --release of a tiny program",
+                        "build: clean --release of a tiny program (mean of 2)",
                         seconds(build.ours.seconds),
                         seconds(build.floor.seconds),
                         Some(ratio),
@@ -549,7 +570,7 @@ impl Results {
     /// at the top level, every median under `detail`.
     pub fn json(&self) -> Value {
         let figures = Figures::of(self);
-        let [seq, conc] = [figures.sequential, figures.concurrent];
+        let [seq, one, conc] = [figures.sequential, figures.one_thread, figures.concurrent];
         let [small, large] = figures.listings;
         let build = self.build.as_ref();
         let ratio = |ours: f64, floor: f64| json!(ours / floor);
@@ -653,6 +674,14 @@ impl Results {
             ("build_ours_seconds", json!(build.map(|b| b.ours.seconds))),
             ("build_floor_seconds", json!(build.map(|b| b.floor.seconds))),
             (
+                "build_ours_runs_seconds",
+                json!(build.map(|b| &b.ours.runs)),
+            ),
+            (
+                "build_floor_runs_seconds",
+                json!(build.map(|b| &b.floor.runs)),
+            ),
+            (
                 "rebuild_after_touch_seconds",
                 json!(build.map(|b| b.rebuild_after_touch.seconds)),
             ),
@@ -673,6 +702,7 @@ impl Results {
                 "detail",
                 json!({
                     "get": {"ours": seq[0].json(), "floor": seq[1].json()},
+                "get_one_thread": {"ours": one[0].json(), "floor": one[1].json()},
                     "concurrent": {"ours": conc[0].json(), "floor": conc[1].json()},
                     "list_10k": {"ours": small[0].json(), "floor": small[1].json()},
                     "list_100k": {"ours": large[0].json(), "floor": large[1].json()},

@@ -16,6 +16,7 @@
 
 use std::cell::Cell;
 use std::convert::Infallible;
+use std::future::Future;
 use std::net::SocketAddr;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
@@ -63,7 +64,7 @@ pub fn conference_id(total: u64) -> Uuid {
         .expect("twelve decimal digits make a valid UUID group")
 }
 
-/// A running server; dropping it stops its thread.
+/// A running server; dropping it stops it.
 pub struct Server {
     address: SocketAddr,
     counters: Counters,
@@ -74,27 +75,40 @@ pub struct Server {
 impl Server {
     /// Binds a free port of 127.0.0.1 and starts serving on a thread of its own.
     pub fn start() -> std::io::Result<Self> {
+        let (mut server, serving) = Self::bind()?;
+        let runtime = tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()?;
+        let thread = std::thread::Builder::new()
+            .name(SERVER_THREAD.to_owned())
+            .spawn(move || runtime.block_on(serving))?;
+        server.thread = Some(thread);
+        Ok(server)
+    }
+
+    /// Binds a free port of 127.0.0.1 and serves as a task of the current tokio runtime, so
+    /// that on a current-thread runtime client and server share one thread and no call waits
+    /// for another thread to wake up.
+    pub fn start_here() -> std::io::Result<Self> {
+        let (server, serving) = Self::bind()?;
+        tokio::spawn(serving);
+        Ok(server)
+    }
+
+    fn bind() -> std::io::Result<(Self, impl Future<Output = ()> + Send + 'static)> {
         let listener = std::net::TcpListener::bind(("127.0.0.1", 0))?;
         listener.set_nonblocking(true)?;
         let address = listener.local_addr()?;
         let counters = Counters::default();
-        let canned = Arc::new(Canned::new());
         let (stop, stopped) = oneshot::channel();
-
-        let runtime = tokio::runtime::Builder::new_current_thread()
-            .enable_all()
-            .build()?;
-        let server_counters = counters.clone();
-        let thread = std::thread::Builder::new()
-            .name(SERVER_THREAD.to_owned())
-            .spawn(move || runtime.block_on(serve(listener, canned, server_counters, stopped)))?;
-
-        Ok(Self {
+        let serving = serve(listener, Arc::new(Canned::new()), counters.clone(), stopped);
+        let server = Self {
             address,
             counters,
             stop: Some(stop),
-            thread: Some(thread),
-        })
+            thread: None,
+        };
+        Ok((server, serving))
     }
 
     /// `http://127.0.0.1:<port>`.
