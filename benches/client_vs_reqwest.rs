@@ -50,7 +50,7 @@ const PAGE_SIZE: u32 = 1000;
 const LIST_SIZES: [u64; 2] = [10_000, 100_000];
 /// Listings per side, size and round: a listing takes a fraction of a second, so a few more
 /// samples cost little and steady the median.
-const LIST_REPEATS: usize = 3;
+const LIST_REPEATS: usize = 5;
 /// No round of any scenario may take longer; the benchmark fails instead of hanging.
 const ROUND_LIMIT: Duration = Duration::from_secs(120);
 
