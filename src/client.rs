@@ -155,24 +155,34 @@ impl Client {
     }
 
     /// Runs one call of the generated client and turns its failure into an [`Error`].
-    pub(crate) async fn call<T: DeserializeOwned>(
-        &self,
+    ///
+    /// The generated future (about 2 KiB) goes on the heap before it is wrapped. Held by value,
+    /// it was stored again at each layer that wraps it (this function's argument, `observe`'s
+    /// argument, the task-local scope), which made every call's future about 8 KiB, copied
+    /// whole each time it moved; a plain `fn` returning the future keeps the argument out of
+    /// the state of the callers' `async fn`s as well.
+    pub(crate) fn call<'a, T: DeserializeOwned>(
+        &'a self,
         operation: &'static str,
-        call: impl Future<Output = Result<ResponseValue<T>, progenitor_client::Error<types::ErrorBody>>>,
-    ) -> Result<T, Error> {
-        let (result, exchange) = transport::observe(call).await;
-        match result {
-            Ok(value) => {
-                // Every success body the document describes is an object; serde would also
-                // take a struct from an array of its fields, which no real response is.
-                Error::check_object_body(operation, &exchange)?;
-                Ok(value.into_inner())
-            }
-            Err(error) => {
-                let secrets = self.generated.inner().credentials.secrets();
-                Err(Error::from_generated::<T>(
-                    operation, error, &exchange, &secrets,
-                ))
+        call: impl Future<Output = Result<ResponseValue<T>, progenitor_client::Error<types::ErrorBody>>>
+        + 'a,
+    ) -> impl Future<Output = Result<T, Error>> + 'a {
+        let observed = transport::observe(Box::pin(call));
+        async move {
+            let (result, exchange) = observed.await;
+            match result {
+                Ok(value) => {
+                    // Every success body the document describes is an object; serde would also
+                    // take a struct from an array of its fields, which no real response is.
+                    Error::check_object_body(operation, &exchange)?;
+                    Ok(value.into_inner())
+                }
+                Err(error) => Err(Error::from_generated::<T>(
+                    operation,
+                    error,
+                    &exchange,
+                    &self.secrets(),
+                )),
             }
         }
     }

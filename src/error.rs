@@ -376,6 +376,12 @@ impl Error {
 
     /// Fails when a success body is not a JSON object, as every success body in the
     /// document is.
+    ///
+    /// Known gap: a 200 with a `Content-Length` goes to the generated decoder without a copy
+    /// kept in the [`Exchange`] (see `Transport::buffer`), so it is not checked here, and an
+    /// array holding exactly a token's fields in order would decode. Any other array fails to
+    /// decode and is reported as an array; keeping a copy of every body to close the gap cost
+    /// more per call than everything else the wrapper does.
     pub(crate) fn check_object_body(
         operation: &'static str,
         exchange: &Exchange,

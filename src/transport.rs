@@ -245,7 +245,8 @@ impl Transport {
         (Instant::now() + wait < deadline).then_some(wait)
     }
 
-    /// Reads the whole body, up to `max_response_bytes`, and returns a response that holds it.
+    /// Reads the whole body, up to `max_response_bytes`, and returns a response that holds it;
+    /// a 200 with a `Content-Length` within the limit is returned as it is.
     ///
     /// A larger body is abandoned with an empty one in its place and the excess noted in the
     /// [`Exchange`], so that a hostile or broken server cannot make the client hold an
@@ -256,6 +257,18 @@ impl Transport {
             .headers()
             .get(CONTENT_LENGTH)
             .and_then(|value| value.to_str().ok()?.parse::<u64>().ok());
+
+        // A 200 that declares a length within the limit is handed on unread: hyper never reads
+        // past `Content-Length`, so the bound already holds, and copying the body into a new
+        // response (whose conversion also parses a placeholder URL) cost more than anything
+        // else this layer does per call. Every operation documents 200, so such a body always
+        // reaches the generated decoder, which keeps the bytes when they fail to parse; the
+        // `Exchange` needs the body only for error statuses and undocumented ones.
+        if response.status() == reqwest::StatusCode::OK
+            && declared.is_some_and(|length| length <= limit as u64)
+        {
+            return Ok(response);
+        }
 
         let mut body = BytesMut::new();
         if declared.is_some_and(|length| length > limit as u64) {
