@@ -126,6 +126,14 @@ pub fn measure(repo: &Path, base_url: &str) -> Result<BuildCost, String> {
         .lines()
         .find(|line| line.starts_with("reqwest ="))
         .ok_or("Cargo.toml: no `reqwest = ` line to give the floor the same features")?;
+    // The crate turns TLS on through its default `rustls` feature, not on this line; the floor
+    // needs the same TLS stack to be a fair comparison.
+    let reqwest_line = reqwest_line.replacen("features = [", "features = [\"rustls\", ", 1);
+    if !reqwest_line.contains("\"rustls\"") {
+        return Err(
+            "Cargo.toml: the `reqwest = ` line has no feature list to add rustls to".into(),
+        );
+    }
     let lock = read(&repo.join("Cargo.lock"))?;
 
     let ours = Probe::write(
