@@ -411,9 +411,8 @@ impl Error {
     fn unexpected_status(status: StatusCode, exchange: &Exchange, secrets: &[&str]) -> Self {
         if status.is_redirection() {
             let location = exchange
-                .location
-                .as_deref()
-                .map(|location| scrub(location, secrets));
+                .location()
+                .map(|location| scrub(&location, secrets));
             let detail = Detail::Redirect { location };
             let mut error = Self::new(ErrorKind::Redirect, detail);
             error.inner.status = Some(status);
@@ -523,10 +522,8 @@ fn decode_problem<T: DeserializeOwned>(
         return problem;
     }
     if bytes.trim_ascii_start().first() != Some(&b'{') {
-        let content_type = exchange
-            .content_type
-            .as_deref()
-            .unwrap_or("no content type");
+        let content_type = exchange.content_type();
+        let content_type = content_type.as_deref().unwrap_or("no content type");
         let text = Snippet::text_of(bytes, secrets);
         return format!("the body is not JSON ({content_type}): {text:?}");
     }
@@ -589,7 +586,7 @@ impl Snippet {
     fn of(exchange: &Exchange, secrets: &[&str]) -> Option<Self> {
         let body = exchange.body.as_ref()?;
         Some(Self {
-            content_type: exchange.content_type.clone(),
+            content_type: exchange.content_type(),
             text: Self::text_of(body, secrets),
         })
     }
@@ -924,7 +921,7 @@ pub mod fuzzing {
         let exchange = Exchange {
             attempts: 1,
             status: Some(status),
-            content_type: content_type.map(str::to_owned),
+            content_type: content_type.and_then(|text| text.parse().ok()),
             body: Some(body.clone()),
             ..Exchange::default()
         };

@@ -2,9 +2,10 @@
 //! retries, deadlines, and a bounded read of every response body.
 //!
 //! progenitor calls [`ClientHooks::exec`] once per operation with a finished
-//! `reqwest::Request`. The implementation here adds the `Authorization` header, drops the
-//! `api-version` header that progenitor adds to every request (SignalWire does not document
-//! it, so the client sends only what the API promises to understand), sends the request again
+//! `reqwest::Request`. The implementation here adds the `Authorization` header, makes sure the
+//! `api-version` header that progenitor adds to every request is gone (`build.rs` already
+//! strips it from the generated code: SignalWire does not document it, so the client sends
+//! only what the API promises to understand), sends the request again
 //! where [`RetryPolicy`] allows, and reads the body up to a limit before handing the response
 //! back.
 //!
@@ -43,10 +44,11 @@ pub(crate) struct Exchange {
     pub(crate) attempts: u32,
     /// The status of the last response.
     pub(crate) status: Option<reqwest::StatusCode>,
-    /// The `Content-Type` of the last response.
-    pub(crate) content_type: Option<String>,
+    /// The `Content-Type` of the last response (a cheap reference-counted copy; it is read
+    /// only when a call fails).
+    pub(crate) content_type: Option<HeaderValue>,
     /// The `Location` of the last response.
-    pub(crate) location: Option<String>,
+    pub(crate) location: Option<HeaderValue>,
     /// The wait the last response's `Retry-After` asked for.
     pub(crate) retry_after: Option<Duration>,
     /// The body of the last response, as far as it was read.
@@ -57,6 +59,22 @@ pub(crate) struct Exchange {
     pub(crate) body_incomplete: bool,
     /// What limited the time of the last attempt, for a timeout's message.
     pub(crate) time_limit: Option<TimeLimit>,
+}
+
+impl Exchange {
+    /// The last response's `Content-Type`, as text.
+    pub(crate) fn content_type(&self) -> Option<String> {
+        header_text(self.content_type.as_ref())
+    }
+
+    /// The last response's `Location`, as text.
+    pub(crate) fn location(&self) -> Option<String> {
+        header_text(self.location.as_ref())
+    }
+}
+
+fn header_text(value: Option<&HeaderValue>) -> Option<String> {
+    Some(String::from_utf8_lossy(value?.as_bytes()).into_owned())
 }
 
 /// The limit that cut an attempt short.
@@ -202,8 +220,8 @@ impl Transport {
 
                     record(|exchange| {
                         exchange.status = Some(status);
-                        exchange.content_type = header_text(&response, CONTENT_TYPE);
-                        exchange.location = header_text(&response, LOCATION);
+                        exchange.content_type = response.headers().get(CONTENT_TYPE).cloned();
+                        exchange.location = response.headers().get(LOCATION).cloned();
                         exchange.retry_after = retry_after;
                     });
                     return self.buffer(response).await;
@@ -315,11 +333,6 @@ fn path_template(path: &str) -> String {
         })
         .collect::<Vec<_>>()
         .join("/")
-}
-
-fn header_text(response: &reqwest::Response, name: reqwest::header::HeaderName) -> Option<String> {
-    let value = response.headers().get(name)?;
-    Some(String::from_utf8_lossy(value.as_bytes()).into_owned())
 }
 
 impl ClientHooks<Transport> for generated::Client {
