@@ -117,8 +117,9 @@ async fn retry_after_in_seconds_sets_a_floor_on_the_wait() {
 
 #[tokio::test]
 async fn retry_after_as_an_http_date_is_honoured() {
-    // Two seconds ahead, so that the whole-second date still lies at least a second away.
-    let date = httpdate::fmt_http_date(SystemTime::now() + Duration::from_secs(2));
+    // Three seconds ahead: the date keeps whole seconds only, so it lies more than two seconds
+    // away when it is written, and more than one when the client reads it.
+    let date = httpdate::fmt_http_date(SystemTime::now() + Duration::from_secs(3));
     let server = ScriptedServer::start(vec![
         Reply::json(503, r#"{"error":"Service Unavailable"}"#).with_header("retry-after", date),
         Reply::json(200, TOKEN_JSON),
