@@ -32,7 +32,7 @@ use signalwire_conference_tokens::{
 use output::{Output, Progress, TokenWriter, write_json};
 
 const USAGE: &str = "\
-usage: conference_tokens [--base-url URL] [--timeout SECONDS] <command>
+usage: conference_tokens [--base-url URL] [--timeout SECONDS] [--output FORMAT] <command>
 
 commands:
   get <TOKEN_ID>                      print one conference token
@@ -234,13 +234,26 @@ fn parse(args: impl Iterator<Item = String>) -> Result<Invocation, String> {
             }
             "--page-size" => {
                 let raw = value("--page-size")?;
-                let size = raw
+                let size: u32 = raw
                     .parse()
                     .map_err(|_| format!("--page-size `{raw}` is not a whole number"))?;
+                if !(1..=signalwire_conference_tokens::MAX_PAGE_SIZE).contains(&size) {
+                    return Err(format!(
+                        "--page-size {size} is outside 1..={}",
+                        signalwire_conference_tokens::MAX_PAGE_SIZE
+                    ));
+                }
                 page_size = Some(size);
             }
             "--page-token" => page_token = Some(value("--page-token")?),
             "--all" => all = true,
+            "--space" | "--project-id" | "--api-token" | "--token" => {
+                return Err(format!(
+                    "unknown option `{flag}`; credentials and the space come from the \
+                     environment only (SIGNALWIRE_SPACE, SIGNALWIRE_PROJECT_ID, \
+                     SIGNALWIRE_API_TOKEN), so that they stay out of shell history"
+                ));
+            }
             other if other.starts_with('-') && other.len() > 1 => {
                 return Err(format!("unknown option `{other}`"));
             }

@@ -123,6 +123,6 @@ fn show(token: &ConferenceToken) {
 /// The first characters of the secret, enough to see that a reset changed it.
 fn fingerprint(token: &ConferenceToken) -> String {
     let secret = token.token.expose_secret();
-    let shown: String = secret.chars().take(10).collect();
+    let shown: String = secret.chars().take(8).collect();
     format!("token {shown}…")
 }

@@ -264,9 +264,22 @@ async fn bad_usage_and_configuration_exit_with_2() {
             "error: --timeout `soon` is not a positive number of seconds\n",
         ),
         (
+            vec!["list", stand_in::CONFERENCE_ID, "--page-size", "0"],
+            credentials(),
+            "error: --page-size 0 is outside 1..=1000\n",
+        ),
+        (
+            vec!["--api-token=PT-secret", "get", stand_in::FIRST_TOKEN_ID],
+            credentials(),
+            "error: unknown option `--api-token`; credentials and the space come from the \
+             environment only",
+        ),
+        (
             vec!["get", stand_in::FIRST_TOKEN_ID, "--api-token", "x"],
             credentials(),
-            "error: unknown option `--api-token`\n",
+            "error: unknown option `--api-token`; credentials and the space come from the \
+             environment only (SIGNALWIRE_SPACE, SIGNALWIRE_PROJECT_ID, SIGNALWIRE_API_TOKEN), \
+             so that they stay out of shell history\n",
         ),
         (
             vec!["get", stand_in::FIRST_TOKEN_ID],
@@ -338,7 +351,8 @@ async fn help_goes_to_stdout_with_status_0() {
     let help = text(&output.stdout);
     assert!(
         help.starts_with(
-            "usage: conference_tokens [--base-url URL] [--timeout SECONDS] <command>\n"
+            "usage: conference_tokens [--base-url URL] [--timeout SECONDS] [--output FORMAT] \
+             <command>\n"
         ),
         "{help}"
     );
