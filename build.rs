@@ -114,8 +114,8 @@ const VERSION_HEADER_CODE: &str =
 /// it, so the client sends only what the API promises to understand, and progenitor 0.15 has
 /// no setting to leave it out. An empty `HeaderMap::new()` does not allocate, which makes this
 /// cheaper than removing the header from every request at run time. Should a progenitor
-/// release format the code differently, nothing here matches and the transport still removes
-/// the header before sending.
+/// release format the code differently, nothing here matches and the header is sent again;
+/// `tests/requests.rs`, which asserts every header on the wire, then fails.
 fn without_version_header(source: &str) -> String {
     source.replace(
         VERSION_HEADER_CODE,

@@ -2,11 +2,8 @@
 //! retries, deadlines, and a bounded read of every response body.
 //!
 //! progenitor calls [`ClientHooks::exec`] once per operation with a finished
-//! `reqwest::Request`. The implementation here adds the `Authorization` header, makes sure the
-//! `api-version` header that progenitor adds to every request is gone (`build.rs` already
-//! strips it from the generated code: SignalWire does not document it, so the client sends
-//! only what the API promises to understand), sends the request again
-//! where [`RetryPolicy`] allows, and reads the body up to a limit before handing the response
+//! `reqwest::Request`. The implementation here adds the `Authorization` header, sends the
+//! request again where [`RetryPolicy`] allows, and reads the body up to a limit before handing the response
 //! back.
 //!
 //! What the transport saw (status, content type, the body, the number of attempts) is written
@@ -33,9 +30,6 @@ use tracing::Instrument;
 use crate::auth::Credentials;
 use crate::generated;
 use crate::retry::{self, RetryPolicy};
-
-/// The header progenitor adds to every request, set to the document's `info.version`.
-const PROGENITOR_VERSION_HEADER: &str = "api-version";
 
 /// Facts about one call's HTTP exchange that the generated client does not pass on.
 #[derive(Debug, Default)]
@@ -137,7 +131,6 @@ impl Transport {
         let is_bodiless_post =
             request.method() == reqwest::Method::POST && request.body().is_none();
         let headers = request.headers_mut();
-        headers.remove(PROGENITOR_VERSION_HEADER);
         headers.insert(AUTHORIZATION, self.credentials.authorization().clone());
         if is_bodiless_post {
             // Reset has no body. Without one, hyper sends no `Content-Length` at all, and some
