@@ -94,7 +94,8 @@ fn main() -> ExitCode {
         [] => bench(Plan::new(false)),
         ["--quick"] => bench(Plan::new(true)),
         ["--child", kind, total, base_url] => child(kind, total, base_url),
-        _ => Err("usage: client_vs_reqwest [--quick]".to_owned()),
+        ["--profile", side, calls] => profile(side, calls),
+        _ => Err("usage: client_vs_reqwest [--quick | --profile ours|floor CALLS]".to_owned()),
     };
     match outcome {
         Ok(()) => ExitCode::SUCCESS,
@@ -337,6 +338,29 @@ where
         latencies,
         cpu_ns: report::client_cpu_ns() - cpu,
     })
+}
+
+/// `calls` sequential gets by one side, with client and server on one thread, and nothing
+/// else: the run to count instructions of under `valgrind --tool=callgrind`, whose counts do
+/// not move with the machine's load the way times do.
+fn profile(side: &str, calls: &str) -> Result<(), String> {
+    let side = match side {
+        "ours" => Side::Ours,
+        "floor" => Side::Floor,
+        _ => return Err(format!("unknown side {side:?}: ours or floor")),
+    };
+    let calls: usize = calls
+        .parse()
+        .map_err(|_| format!("bad call count {calls:?}"))?;
+    let plan = Plan {
+        quick: true,
+        sequential_calls: calls,
+        concurrent_calls: 0,
+        warmup_calls: 64,
+    };
+    one_thread_round(side, &plan)?;
+    eprintln!("{side:?}: {calls} calls");
+    Ok(())
 }
 
 /// One listing of `total` tokens in a child process of this binary.
