@@ -10,6 +10,9 @@
 //! as an ordinary build error. `cargo xtask spec-check` reuses [`generate_client`] through a
 //! `#[path]` module so that it proves exactly what the build will do.
 
+#[path = "build/adjust.rs"]
+mod adjust;
+
 use std::panic::{self, AssertUnwindSafe};
 use std::path::Path;
 
@@ -20,6 +23,7 @@ const SPEC_PATH: &str = "openapi/conference-tokens.yaml";
 fn main() {
     println!("cargo:rerun-if-changed={SPEC_PATH}");
     println!("cargo:rerun-if-changed=build.rs");
+    println!("cargo:rerun-if-changed=build/adjust.rs");
 
     let out_dir = std::env::var_os("OUT_DIR").expect("cargo sets OUT_DIR for build scripts");
     let with_mocks = std::env::var_os("CARGO_FEATURE_MOCK").is_some();
@@ -79,17 +83,18 @@ pub fn generate_client(text: &str, with_mocks: bool) -> Result<GeneratedCode, St
 
     let client = catch_generator_panic(|| {
         let mut generator = progenitor::Generator::new(&settings);
-        generator.generate_tokens(&spec).map(format_tokens)
-    })??;
-    let client = without_version_header(&client);
+        generator.generate_tokens(&spec)
+    })?;
+    let client = format_tokens(client, adjust::adjust_client)?;
 
     let mocks = if with_mocks {
-        Some(catch_generator_panic(|| {
-            let mut generator = progenitor::Generator::new(&settings);
-            generator
-                .httpmock(&spec, "crate::generated")
-                .map(format_tokens)
-        })?)
+        Some(
+            catch_generator_panic(|| {
+                let mut generator = progenitor::Generator::new(&settings);
+                generator.httpmock(&spec, "crate::generated")
+            })
+            .and_then(|mocks| format_tokens(mocks, |_| ())),
+        )
     } else {
         None
     };
@@ -100,38 +105,20 @@ pub fn generate_client(text: &str, with_mocks: bool) -> Result<GeneratedCode, St
     })
 }
 
-/// The statements with which progenitor puts an `api-version` header (the document's
-/// `info.version`) on every request, as prettyplease formats them.
-const VERSION_HEADER_CODE: &str =
-    "let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-        header_map
-            .append(
-                ::reqwest::header::HeaderName::from_static(\"api-version\"),
-                ::reqwest::header::HeaderValue::from_static(Self::api_version()),
-            );";
-
-/// Drops the `api-version` header from the generated requests. SignalWire does not document
-/// it, so the client sends only what the API promises to understand, and progenitor 0.15 has
-/// no setting to leave it out. An empty `HeaderMap::new()` does not allocate, which makes this
-/// cheaper than removing the header from every request at run time. Should a progenitor
-/// release format the code differently, nothing here matches and the header is sent again;
-/// `tests/requests.rs`, which asserts every header on the wire, then fails.
-fn without_version_header(source: &str) -> String {
-    source.replace(
-        VERSION_HEADER_CODE,
-        "let header_map = ::reqwest::header::HeaderMap::new();",
-    )
-}
-
 fn quote_tokens(path: &str) -> Result<proc_macro2::TokenStream, String> {
     path.parse()
         .map_err(|err| format!("bad inner type path `{path}`: {err}"))
 }
 
-/// Formats generated tokens as Rust source, or explains why they are not valid Rust.
-fn format_tokens(tokens: proc_macro2::TokenStream) -> Result<String, String> {
-    let file = syn::parse2::<syn::File>(tokens)
+/// Parses generated tokens, applies `adjust` to the syntax tree and formats it as Rust
+/// source, or explains why the tokens are not valid Rust.
+fn format_tokens(
+    tokens: proc_macro2::TokenStream,
+    adjust: impl FnOnce(&mut syn::File),
+) -> Result<String, String> {
+    let mut file = syn::parse2::<syn::File>(tokens)
         .map_err(|err| format!("the generator produced invalid Rust: {err}"))?;
+    adjust(&mut file);
     Ok(prettyplease::unparse(&file))
 }
 

@@ -171,12 +171,7 @@ impl Client {
         async move {
             let (result, exchange) = observed.await;
             match result {
-                Ok(value) => {
-                    // Every success body the document describes is an object; serde would also
-                    // take a struct from an array of its fields, which no real response is.
-                    Error::check_object_body(operation, &exchange)?;
-                    Ok(value.into_inner())
-                }
+                Ok(value) => Ok(value.into_inner()),
                 Err(error) => Err(Error::from_generated::<T>(
                     operation,
                     error,

@@ -118,6 +118,7 @@ mod paging;
 mod retry;
 mod token_value;
 mod transport;
+mod url_path;
 
 pub use client::Client;
 pub use config::{

@@ -21,10 +21,12 @@ use std::future::Future;
 use std::time::{Duration, Instant, SystemTime};
 
 use bytes::{Bytes, BytesMut};
-use progenitor_client::{ClientHooks, ClientInfo, OperationInfo};
+use futures_util::future::Either;
+use progenitor_client::{ClientHooks, ClientInfo, OperationInfo, ResponseValue};
 use reqwest::header::{
     AUTHORIZATION, CONTENT_LENGTH, CONTENT_TYPE, HeaderValue, LOCATION, RETRY_AFTER,
 };
+use serde::de::DeserializeOwned;
 use tracing::Instrument;
 
 use crate::auth::Credentials;
@@ -81,15 +83,17 @@ pub(crate) enum TimeLimit {
 }
 
 tokio::task_local! {
-    static EXCHANGE: RefCell<Exchange>;
+    // Boxed: the scope moves its value in and out of the thread-local slot on every poll, and
+    // a pointer moves for less than the record itself.
+    static EXCHANGE: RefCell<Option<Box<Exchange>>>;
 }
 
 /// Runs one call of the generated client and returns its result with what the transport saw.
-pub(crate) async fn observe<F: Future>(call: F) -> (F::Output, Exchange) {
+pub(crate) async fn observe<F: Future>(call: F) -> (F::Output, Box<Exchange>) {
     EXCHANGE
-        .scope(RefCell::new(Exchange::default()), async {
+        .scope(RefCell::new(Some(Box::default())), async {
             let output = call.await;
-            let exchange = EXCHANGE.with(|exchange| exchange.take());
+            let exchange = EXCHANGE.with(RefCell::take).unwrap_or_default();
             (output, exchange)
         })
         .await
@@ -97,7 +101,11 @@ pub(crate) async fn observe<F: Future>(call: F) -> (F::Output, Exchange) {
 
 /// Records into the current call's [`Exchange`], if the call is being observed.
 fn record(update: impl FnOnce(&mut Exchange)) {
-    let _ = EXCHANGE.try_with(|exchange| update(&mut exchange.borrow_mut()));
+    let _ = EXCHANGE.try_with(|exchange| {
+        if let Some(exchange) = exchange.borrow_mut().as_deref_mut() {
+            update(exchange);
+        }
+    });
 }
 
 /// The client's transport settings; the generated client holds one as its inner value.
@@ -121,12 +129,15 @@ impl fmt::Debug for Transport {
 }
 
 impl Transport {
-    async fn execute(
-        &self,
-        http: &reqwest::Client,
+    /// Authenticates `request` and returns the future that sends it, with retries, inside a
+    /// span. A plain `fn`, not an `async fn`, so that the sending future is not wrapped in one
+    /// more state machine that would copy it on every move.
+    fn execute<'a>(
+        &'a self,
+        http: &'a reqwest::Client,
         mut request: reqwest::Request,
         operation: &'static str,
-    ) -> reqwest::Result<reqwest::Response> {
+    ) -> impl Future<Output = reqwest::Result<reqwest::Response>> + 'a {
         let idempotent = request.method() == reqwest::Method::GET;
         let is_bodiless_post =
             request.method() == reqwest::Method::POST && request.body().is_none();
@@ -138,17 +149,30 @@ impl Transport {
             headers.insert(CONTENT_LENGTH, HeaderValue::from_static("0"));
         }
 
-        let span = tracing::info_span!(
-            "signalwire_request",
-            operation,
-            method = %request.method(),
-            path = %path_template(request.url().path()),
-            attempts = tracing::field::Empty,
-            status = tracing::field::Empty,
-        );
-        self.send_with_retries(http, request, idempotent)
-            .instrument(span)
-            .await
+        // Without a subscriber there is nobody to collect the span, and building even a
+        // disabled one costs a little (more with tracing's `log` feature).
+        let span = if tracing::dispatcher::has_been_set() {
+            tracing::info_span!(
+                "signalwire_request",
+                operation,
+                method = %request.method(),
+                path = %crate::url_path::PathTemplate(request.url().path()),
+                attempts = tracing::field::Empty,
+                status = tracing::field::Empty,
+            )
+        } else {
+            tracing::Span::none()
+        };
+        if span.is_disabled() {
+            // Entering and leaving a span nobody collects, on every poll, would cost more than
+            // the rest of this layer.
+            Either::Left(self.send_with_retries(http, request, idempotent, span))
+        } else {
+            Either::Right(
+                self.send_with_retries(http, request, idempotent, span.clone())
+                    .instrument(span),
+            )
+        }
     }
 
     async fn send_with_retries(
@@ -156,87 +180,92 @@ impl Transport {
         http: &reqwest::Client,
         request: reqwest::Request,
         idempotent: bool,
+        span: tracing::Span,
     ) -> reqwest::Result<reqwest::Response> {
-        let started = Instant::now();
-        let deadline = started + self.retry.deadline;
+        let deadline = Instant::now() + self.retry.deadline;
         let mut attempt = 0;
-        loop {
+        let (outcome, limit) = loop {
             attempt += 1;
 
             // Every attempt gets the request timeout, or what is left of the deadline.
             let remaining = deadline.saturating_duration_since(Instant::now());
+            let mut this_try = copy_for_attempt(&request);
             let limit = if remaining < self.timeout {
+                // The HTTP client applies the request timeout by itself; only a shorter limit
+                // needs one of its own, which reqwest keeps in a map it allocates.
+                *this_try.timeout_mut() = Some(remaining);
                 TimeLimit::Deadline(self.retry.deadline)
             } else {
                 TimeLimit::Request(self.timeout)
             };
-            let mut this_try = request
-                .try_clone()
-                .expect("bodiless requests can be cloned");
-            *this_try.timeout_mut() = Some(self.timeout.min(remaining));
-            record(|exchange| {
-                exchange.attempts = attempt;
-                exchange.time_limit = Some(limit);
-            });
-            tracing::Span::current().record("attempts", attempt);
+            if !span.is_disabled() {
+                span.record("attempts", attempt);
+            }
 
             let sent = Instant::now();
             let outcome = http.execute(this_try).await;
             let elapsed_ms = sent.elapsed().as_millis() as u64;
             let may_retry = attempt <= self.retry.max_retries;
 
-            match outcome {
+            let wait = match &outcome {
                 Ok(response) => {
                     let status = response.status();
-                    let retry_after = response
-                        .headers()
-                        .get(RETRY_AFTER)
-                        .and_then(|value| value.to_str().ok())
-                        .and_then(|value| retry::parse_retry_after(value, SystemTime::now()));
-                    tracing::Span::current().record("status", status.as_u16());
-                    tracing::debug!(attempt, status = status.as_u16(), elapsed_ms, "response");
-
-                    if may_retry
-                        && self.retry.retries_status(status, idempotent)
-                        && let Some(wait) = self.wait_before_retry(attempt, retry_after, deadline)
-                    {
-                        tracing::info!(
-                            attempt,
-                            status = status.as_u16(),
-                            wait_ms = wait.as_millis() as u64,
-                            "retrying after a transient status"
-                        );
-                        drop(response);
-                        tokio::time::sleep(wait).await;
-                        continue;
+                    if !span.is_disabled() {
+                        span.record("status", status.as_u16());
                     }
-
-                    record(|exchange| {
-                        exchange.status = Some(status);
-                        exchange.content_type = response.headers().get(CONTENT_TYPE).cloned();
-                        exchange.location = response.headers().get(LOCATION).cloned();
-                        exchange.retry_after = retry_after;
-                    });
-                    return self.buffer(response).await;
+                    tracing::debug!(attempt, status = status.as_u16(), elapsed_ms, "response");
+                    (may_retry && self.retry.retries_status(status, idempotent))
+                        .then(|| self.wait_before_retry(attempt, retry_after(response), deadline))
+                        .flatten()
                 }
                 Err(error) => {
                     tracing::debug!(attempt, elapsed_ms, error = %error, "no response");
-                    if may_retry
-                        && self.retry.retries_failure(&error, idempotent)
-                        && let Some(wait) = self.wait_before_retry(attempt, None, deadline)
-                    {
-                        tracing::info!(
-                            attempt,
-                            wait_ms = wait.as_millis() as u64,
-                            "retrying after a failed connection"
-                        );
-                        tokio::time::sleep(wait).await;
-                        continue;
-                    }
-                    return Err(error);
+                    (may_retry && self.retry.retries_failure(error, idempotent))
+                        .then(|| self.wait_before_retry(attempt, None, deadline))
+                        .flatten()
                 }
+            };
+            let Some(wait) = wait else {
+                break (outcome, limit);
+            };
+
+            let wait_ms = wait.as_millis() as u64;
+            match outcome {
+                Ok(response) => {
+                    let status = response.status().as_u16();
+                    tracing::info!(
+                        attempt,
+                        status,
+                        wait_ms,
+                        "retrying after a transient status"
+                    );
+                }
+                Err(_) => tracing::info!(attempt, wait_ms, "retrying after a failed connection"),
             }
-        }
+            tokio::time::sleep(wait).await;
+        };
+
+        let response = outcome.inspect_err(|_| {
+            record(|exchange| {
+                exchange.attempts = attempt;
+                exchange.time_limit = Some(limit);
+            });
+        })?;
+        let status = response.status();
+        // A 200 is the common answer and needs none of these headers: the generated decoder
+        // hands its body over, and `decode_json` records what a failure needs.
+        let headers = (status != reqwest::StatusCode::OK).then(|| response.headers());
+        record(|exchange| {
+            exchange.attempts = attempt;
+            exchange.time_limit = Some(limit);
+            exchange.status = Some(status);
+            if let Some(headers) = headers {
+                exchange.content_type = headers.get(CONTENT_TYPE).cloned();
+                exchange.location = headers.get(LOCATION).cloned();
+                exchange.retry_after = retry_after(&response);
+            }
+        });
+        self.buffer(response).await
     }
 
     /// The wait before the next try, or `None` when the service asked for longer than the
@@ -264,10 +293,8 @@ impl Transport {
     /// unbounded amount of memory.
     async fn buffer(&self, mut response: reqwest::Response) -> reqwest::Result<reqwest::Response> {
         let limit = self.max_response_bytes;
-        let declared = response
-            .headers()
-            .get(CONTENT_LENGTH)
-            .and_then(|value| value.to_str().ok()?.parse::<u64>().ok());
+        // hyper reports a `Content-Length` it has checked as the body's exact size.
+        let declared = response.content_length();
 
         // A 200 that declares a length within the limit is handed on unread: hyper never reads
         // past `Content-Length`, so the bound already holds, and copying the body into a new
@@ -314,47 +341,78 @@ impl Transport {
     }
 }
 
-/// The request path with every id replaced by `{id}`, for logs that must not identify tokens.
-fn path_template(path: &str) -> String {
-    path.split('/')
-        .map(|segment| {
-            if uuid::Uuid::try_parse(segment).is_ok() {
-                "{id}"
-            } else {
-                segment
-            }
-        })
-        .collect::<Vec<_>>()
-        .join("/")
-}
+/// Reads a JSON response body for the generated client: build.rs puts this in place of
+/// progenitor's `ResponseValue::from_response`, which copies every response header first.
+///
+/// Every body the API document describes is a JSON object. serde would also build a struct
+/// from an array of its fields, which no real response is, so anything else is refused here,
+/// before serde sees it.
+pub(crate) async fn decode_json<T, E>(
+    mut response: reqwest::Response,
+) -> Result<ResponseValue<T>, progenitor_client::Error<E>>
+where
+    T: DeserializeOwned,
+{
+    use progenitor_client::Error as Generated;
 
-impl ClientHooks<Transport> for generated::Client {
-    async fn exec(
-        &self,
-        request: reqwest::Request,
-        info: &OperationInfo,
-    ) -> reqwest::Result<reqwest::Response> {
-        self.inner()
-            .execute(self.client(), request, info.operation_id)
-            .await
+    let status = response.status();
+    let headers = std::mem::take(response.headers_mut());
+    let body = response
+        .bytes()
+        .await
+        .map_err(Generated::ResponseBodyError)?;
+
+    match parse_object(&body) {
+        Ok(inner) => Ok(ResponseValue::new(inner, status, headers)),
+        Err(error) => {
+            record(|exchange| {
+                exchange.content_type = headers.get(CONTENT_TYPE).cloned();
+                exchange.body = Some(body.clone());
+            });
+            Err(Generated::InvalidResponsePayload(body, error))
+        }
     }
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
+/// Decodes a JSON object, refusing every other JSON value before serde sees it.
+pub(crate) fn parse_object<T: DeserializeOwned>(body: &[u8]) -> serde_json::Result<T> {
+    if body.trim_ascii_start().first() == Some(&b'{') {
+        serde_json::from_slice(body)
+    } else {
+        Err(serde::de::Error::custom("the body is not a JSON object"))
+    }
+}
 
-    #[test]
-    fn path_templates_hide_ids() {
-        assert_eq!(
-            path_template(
-                "/api/video/conference_tokens/c22d24f6-5a47-4597-9a23-c7d01e696b92/reset"
-            ),
-            "/api/video/conference_tokens/{id}/reset"
-        );
-        assert_eq!(
-            path_template("/proxy/api/video/conferences"),
-            "/proxy/api/video/conferences"
-        );
+/// The wait a response's `Retry-After` header asks for.
+fn retry_after(response: &reqwest::Response) -> Option<Duration> {
+    let value = response.headers().get(RETRY_AFTER)?.to_str().ok()?;
+    retry::parse_retry_after(value, SystemTime::now())
+}
+
+/// A copy of `request` to send once, keeping the original for a retry.
+///
+/// The generated client sends no bodies, so method, URL, headers and version are the whole
+/// request. `Request::try_clone` would copy reqwest's per-request settings as well, which
+/// allocates a map for them even when there are none.
+fn copy_for_attempt(request: &reqwest::Request) -> reqwest::Request {
+    if request.body().is_some() {
+        return request
+            .try_clone()
+            .expect("the generated client sends no streaming bodies");
+    }
+    let mut copy = reqwest::Request::new(request.method().clone(), request.url().clone());
+    *copy.headers_mut() = request.headers().clone();
+    *copy.version_mut() = request.version();
+    copy
+}
+
+impl ClientHooks<Transport> for generated::Client {
+    fn exec(
+        &self,
+        request: reqwest::Request,
+        info: &OperationInfo,
+    ) -> impl Future<Output = reqwest::Result<reqwest::Response>> {
+        self.inner()
+            .execute(self.client(), request, info.operation_id)
     }
 }

@@ -160,6 +160,11 @@ async fn bodies_that_break_the_document_name_what_is_wrong() {
             r#"["c22d24f6-5a47-4597-9a23-c7d01e696b92","n","vpt_1",[]]"#,
             "the body is an array where the API document promises a JSON object",
         ),
+        // Exactly a token's fields in the struct's order: serde would build a token from it.
+        (
+            r#" ["c22d24f6-5a47-4597-9a23-c7d01e696b92","n",[],"vpt_1"]"#,
+            "the body is an array where the API document promises a JSON object",
+        ),
         (
             "null",
             "the body is null where the API document promises a JSON object",
