@@ -94,8 +94,10 @@ fn main() -> ExitCode {
         [] => bench(Plan::new(false)),
         ["--quick"] => bench(Plan::new(true)),
         ["--child", kind, total, base_url] => child(kind, total, base_url),
-        ["--profile", side, calls] => profile(side, calls),
-        _ => Err("usage: client_vs_reqwest [--quick | --profile ours|floor CALLS]".to_owned()),
+        ["--profile", scenario, side, count] => profile(scenario, side, count),
+        _ => Err(
+            "usage: client_vs_reqwest [--quick | --profile get|list ours|floor COUNT]".to_owned(),
+        ),
     };
     match outcome {
         Ok(()) => ExitCode::SUCCESS,
@@ -340,27 +342,77 @@ where
     })
 }
 
-/// `calls` sequential gets by one side, with client and server on one thread, and nothing
-/// else: the run to count instructions of under `valgrind --tool=callgrind`, whose counts do
-/// not move with the machine's load the way times do.
-fn profile(side: &str, calls: &str) -> Result<(), String> {
+/// One scenario by one side, with client and server on one thread, and nothing else: `get`
+/// makes `count` sequential gets, `list` lists `count` tokens. These are the runs to count
+/// instructions of under `valgrind --tool=callgrind`, whose counts do not move with the
+/// machine's load the way times do.
+fn profile(scenario: &str, side: &str, count: &str) -> Result<(), String> {
     let side = match side {
         "ours" => Side::Ours,
         "floor" => Side::Floor,
         _ => return Err(format!("unknown side {side:?}: ours or floor")),
     };
-    let calls: usize = calls
-        .parse()
-        .map_err(|_| format!("bad call count {calls:?}"))?;
-    let plan = Plan {
-        quick: true,
-        sequential_calls: calls,
-        concurrent_calls: 0,
-        warmup_calls: 64,
-    };
-    one_thread_round(side, &plan)?;
-    eprintln!("{side:?}: {calls} calls");
+    let count: usize = count.parse().map_err(|_| format!("bad count {count:?}"))?;
+    match scenario {
+        "get" => {
+            let plan = Plan {
+                quick: true,
+                sequential_calls: count,
+                concurrent_calls: 0,
+                warmup_calls: 64,
+            };
+            one_thread_round(side, &plan)?;
+        }
+        "list" => {
+            let runtime = tokio::runtime::Builder::new_current_thread()
+                .enable_all()
+                .build()
+                .map_err(|err| format!("cannot start the runtime: {err}"))?;
+            runtime.block_on(async {
+                let server =
+                    Server::start_here().map_err(|err| format!("cannot start a server: {err}"))?;
+                list_tokens(side, &server.base_url(), count as u64).await
+            })?;
+        }
+        _ => return Err(format!("unknown scenario {scenario:?}: get or list")),
+    }
+    eprintln!("{side:?}: {scenario} {count}");
     Ok(())
+}
+
+/// Lists the `total` tokens of the server's conference of that size in pages of
+/// [`PAGE_SIZE`], returning the time it took, the tokens and the pages.
+async fn list_tokens(
+    side: Side,
+    base_url: &str,
+    total: u64,
+) -> Result<(Duration, u64, u64), String> {
+    let conference = server::conference_id(total);
+    match side {
+        Side::Ours => {
+            let client = our_client(base_url)?;
+            let started = Instant::now();
+            let mut stream = client.conference_tokens(&conference).page_size(PAGE_SIZE);
+            let mut tokens = 0;
+            while let Some(token) = stream.try_next().await.map_err(|err| err.to_string())? {
+                black_box(token);
+                tokens += 1;
+            }
+            Ok((started.elapsed(), tokens, stream.pages_fetched()))
+        }
+        Side::Floor => {
+            let client = Floor::new(base_url)?;
+            let started = Instant::now();
+            let mut tokens = 0;
+            let pages = client
+                .list_all(&conference, PAGE_SIZE, |token| {
+                    black_box(token);
+                    tokens += 1;
+                })
+                .await?;
+            Ok((started.elapsed(), tokens, pages))
+        }
+    }
 }
 
 /// One listing of `total` tokens in a child process of this binary.
@@ -422,40 +474,15 @@ fn list_round(server: &Server, side: Side, total: u64) -> Result<ListRun, String
 /// time it took and the process's peak resident memory.
 fn child(kind: &str, total: &str, base_url: &str) -> Result<(), String> {
     let total: u64 = total.parse().map_err(|_| format!("bad total {total:?}"))?;
-    let conference = server::conference_id(total);
     let runtime = client_runtime()?;
 
-    let cpu = report::client_cpu_ns();
-    let (elapsed, tokens, pages) = match kind {
-        "list-ours" => {
-            let client = our_client(base_url)?;
-            runtime.block_on(async {
-                let started = Instant::now();
-                let mut stream = client.conference_tokens(&conference).page_size(PAGE_SIZE);
-                let mut tokens = 0;
-                while let Some(token) = stream.try_next().await.map_err(|err| err.to_string())? {
-                    black_box(token);
-                    tokens += 1;
-                }
-                Ok::<_, String>((started.elapsed(), tokens, stream.pages_fetched()))
-            })?
-        }
-        "list-floor" => {
-            let client = Floor::new(base_url)?;
-            runtime.block_on(async {
-                let started = Instant::now();
-                let mut tokens = 0;
-                let pages = client
-                    .list_all(&conference, PAGE_SIZE, |token| {
-                        black_box(token);
-                        tokens += 1;
-                    })
-                    .await?;
-                Ok::<_, String>((started.elapsed(), tokens, pages))
-            })?
-        }
+    let side = match kind {
+        "list-ours" => Side::Ours,
+        "list-floor" => Side::Floor,
         _ => return Err(format!("unknown child {kind:?}")),
     };
+    let cpu = report::client_cpu_ns();
+    let (elapsed, tokens, pages) = runtime.block_on(list_tokens(side, base_url, total))?;
 
     let run = ListRun {
         elapsed_ns: elapsed.as_nanos() as u64,
