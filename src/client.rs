@@ -15,7 +15,7 @@ use crate::config::ClientBuilder;
 use crate::error::Error;
 use crate::generated::{self, types};
 use crate::paging::{ConferenceTokens, ListConferenceTokens};
-use crate::transport::{self, Transport};
+use crate::transport::{self, Exchange, Transport};
 
 /// A client for the conference-token endpoints of one SignalWire space.
 ///
@@ -92,8 +92,10 @@ impl Client {
         &self,
         token_id: &Uuid,
     ) -> Result<types::ConferenceToken, Error> {
-        let call = self.generated.get_conference_token(token_id);
-        self.call("get_conference_token", call).await
+        self.call("get_conference_token", || {
+            self.generated.get_conference_token(token_id)
+        })
+        .await
     }
 
     /// Replaces the token's secret value with a new one and returns the token with it. The old
@@ -107,8 +109,10 @@ impl Client {
         &self,
         token_id: &Uuid,
     ) -> Result<types::ConferenceToken, Error> {
-        let call = self.generated.reset_conference_token(token_id);
-        self.call("reset_conference_token", call).await
+        self.call("reset_conference_token", || {
+            self.generated.reset_conference_token(token_id)
+        })
+        .await
     }
 
     /// One page of the tokens of a conference. Set the page size or a cursor on the returned
@@ -154,30 +158,32 @@ impl Client {
         &self.generated
     }
 
-    /// Runs one call of the generated client and turns its failure into an [`Error`].
+    /// Runs a call of the generated client, again after a wait for as long as the transport
+    /// finds the failure worth another try, and turns its failure into an [`Error`].
     ///
-    /// The generated future (about 2 KiB) goes on the heap before it is wrapped. Held by value,
-    /// it was stored again at each layer that wraps it (this function's argument, `observe`'s
-    /// argument, the task-local scope), which made every call's future about 8 KiB, copied
-    /// whole each time it moved; a plain `fn` returning the future keeps the argument out of
-    /// the state of the callers' `async fn`s as well.
-    pub(crate) fn call<'a, T: DeserializeOwned>(
-        &'a self,
-        operation: &'static str,
-        call: impl Future<Output = Result<ResponseValue<T>, progenitor_client::Error<types::ErrorBody>>>
-        + 'a,
-    ) -> impl Future<Output = Result<T, Error>> + 'a {
-        let observed = transport::observe(Box::pin(call));
-        async move {
-            let (result, exchange) = observed.await;
-            match result {
-                Ok(value) => Ok(value.into_inner()),
-                Err(error) => Err(Error::from_generated::<T>(
-                    operation,
-                    error,
-                    &exchange,
-                    &self.secrets(),
-                )),
+    /// `send` makes the generated call; a retry calls it again, so that the request is built
+    /// anew only when it is sent again.
+    pub(crate) async fn call<T, F, Fut>(&self, operation: &'static str, send: F) -> Result<T, Error>
+    where
+        T: DeserializeOwned,
+        F: Fn() -> Fut,
+        Fut: Future<Output = Result<ResponseValue<T>, progenitor_client::Error<types::ErrorBody>>>,
+    {
+        let mut exchange = Box::<Exchange>::default();
+        loop {
+            let (result, returned) = transport::observe(send(), exchange).await;
+            exchange = returned;
+            match (result, exchange.retry_in) {
+                (Ok(value), _) => return Ok(value.into_inner()),
+                (Err(_), Some(wait)) => tokio::time::sleep(wait).await,
+                (Err(error), None) => {
+                    return Err(Error::from_generated::<T>(
+                        operation,
+                        error,
+                        &exchange,
+                        &self.secrets(),
+                    ));
+                }
             }
         }
     }

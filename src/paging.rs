@@ -205,13 +205,17 @@ impl<'a> ListConferenceTokens<'a> {
         }
         let page_number = self.page_number.map(|number| number as i32);
 
-        let call = self.client.generated().list_conference_tokens(
-            &self.conference_id,
-            page_number,
-            page_size,
-            self.page_token.as_deref(),
-        );
-        self.client.call(OPERATION, call).await
+        let page_token = self.page_token.as_deref();
+        self.client
+            .call(OPERATION, || {
+                self.client.generated().list_conference_tokens(
+                    &self.conference_id,
+                    page_number,
+                    page_size,
+                    page_token,
+                )
+            })
+            .await
     }
 }
 

@@ -1,15 +1,20 @@
 //! Sends the requests that the generated client builds: authentication, the wire headers,
-//! retries, deadlines, and a bounded read of every response body.
+//! when to retry, deadlines, and a bounded read of every response body.
 //!
 //! progenitor calls [`ClientHooks::exec`] once per operation with a finished
 //! `reqwest::Request`. The implementation here adds the `Authorization` header, sends the
-//! request again where [`RetryPolicy`] allows, and reads the body up to a limit before handing the response
-//! back.
+//! request once, decides from the answer whether [`RetryPolicy`] allows another try and after
+//! what wait, and reads the body up to a limit before handing the response back.
 //!
-//! What the transport saw (status, content type, the body, the number of attempts) is written
-//! into an [`Exchange`] that lives in a task-local slot for the duration of one call. The
-//! generated client's errors lose some of those facts, such as the status of a body that
-//! failed to parse; [`crate::Error`] takes them back from the `Exchange`.
+//! A retry sends the operation again from the start: [`crate::Client`] calls the generated
+//! method once more after the wait. The request is rebuilt only when it is needed, instead of
+//! being copied for every call in case it is.
+//!
+//! What the transport saw (status, content type, the body, the number of attempts, the wait
+//! before the next one) is written into an [`Exchange`] that lives in a task-local slot for
+//! the duration of one call and is carried from attempt to attempt. The generated client's
+//! errors lose some of those facts, such as the status of a body that failed to parse;
+//! [`crate::Error`] takes them back from the `Exchange`.
 //!
 //! Each call runs in a `tracing` span named `signalwire_request` with the operation id, the
 //! method and the path with ids replaced by `{id}`; attempts, statuses and retries are events
@@ -21,6 +26,7 @@ use std::future::Future;
 use std::time::{Duration, Instant, SystemTime};
 
 use bytes::{Bytes, BytesMut};
+use futures_util::FutureExt as _;
 use futures_util::future::Either;
 use progenitor_client::{ClientHooks, ClientInfo, OperationInfo, ResponseValue};
 use reqwest::header::{
@@ -33,11 +39,18 @@ use crate::auth::Credentials;
 use crate::generated;
 use crate::retry::{self, RetryPolicy};
 
-/// Facts about one call's HTTP exchange that the generated client does not pass on.
+/// Facts about one call's HTTP exchanges that the generated client does not pass on, and what
+/// the call's attempts share.
 #[derive(Debug, Default)]
 pub(crate) struct Exchange {
     /// Requests sent so far.
     pub(crate) attempts: u32,
+    /// When the call has to be over, retries and waits included; set by the first attempt.
+    pub(crate) deadline: Option<Instant>,
+    /// The span that every attempt of the call runs in, made by the first attempt.
+    pub(crate) span: Option<tracing::Span>,
+    /// The wait before the next attempt, when the last one deserves another.
+    pub(crate) retry_in: Option<Duration>,
     /// The status of the last response.
     pub(crate) status: Option<reqwest::StatusCode>,
     /// The `Content-Type` of the last response (a cheap reference-counted copy; it is read
@@ -58,6 +71,16 @@ pub(crate) struct Exchange {
 }
 
 impl Exchange {
+    /// Counts a new attempt and forgets what the previous one received.
+    fn start_attempt(&mut self) {
+        *self = Exchange {
+            attempts: self.attempts + 1,
+            deadline: self.deadline,
+            span: self.span.take(),
+            ..Exchange::default()
+        };
+    }
+
     /// The last response's `Content-Type`, as text.
     pub(crate) fn content_type(&self) -> Option<String> {
         header_text(self.content_type.as_ref())
@@ -88,24 +111,46 @@ tokio::task_local! {
     static EXCHANGE: RefCell<Option<Box<Exchange>>>;
 }
 
-/// Runs one call of the generated client and returns its result with what the transport saw.
-pub(crate) async fn observe<F: Future>(call: F) -> (F::Output, Box<Exchange>) {
+/// Runs one attempt of a call of the generated client with the call's `exchange`, and
+/// returns the attempt's result with the exchange as the transport left it.
+///
+/// A combinator rather than an `async` block, which would hold `attempt` twice (as captured
+/// and as awaited): the generated future is the largest part of every call's state.
+pub(crate) fn observe<F: Future>(
+    attempt: F,
+    exchange: Box<Exchange>,
+) -> impl Future<Output = (F::Output, Box<Exchange>)> {
+    let attempt = attempt.map(|output| {
+        let exchange = EXCHANGE.with(RefCell::take).unwrap_or_default();
+        (output, exchange)
+    });
+    EXCHANGE.scope(RefCell::new(Some(exchange)), attempt)
+}
+
+/// Updates the current call's [`Exchange`]; `None` when the call is not being observed (the
+/// generated client used on its own).
+fn with_exchange<R>(update: impl FnOnce(&mut Exchange) -> R) -> Option<R> {
     EXCHANGE
-        .scope(RefCell::new(Some(Box::default())), async {
-            let output = call.await;
-            let exchange = EXCHANGE.with(RefCell::take).unwrap_or_default();
-            (output, exchange)
-        })
-        .await
+        .try_with(|exchange| exchange.borrow_mut().as_deref_mut().map(update))
+        .ok()
+        .flatten()
 }
 
 /// Records into the current call's [`Exchange`], if the call is being observed.
 fn record(update: impl FnOnce(&mut Exchange)) {
-    let _ = EXCHANGE.try_with(|exchange| {
-        if let Some(exchange) = exchange.borrow_mut().as_deref_mut() {
-            update(exchange);
-        }
-    });
+    with_exchange(update);
+}
+
+/// What one attempt needs to know of its call.
+struct Attempt {
+    /// 1 for the first request of the call.
+    number: u32,
+    /// When the call has to be over.
+    deadline: Instant,
+    /// Whether a failure may be answered with a retry (it may not outside `Client::call`).
+    observed: bool,
+    span: tracing::Span,
+    started: Instant,
 }
 
 /// The client's transport settings; the generated client holds one as its inner value.
@@ -129,7 +174,7 @@ impl fmt::Debug for Transport {
 }
 
 impl Transport {
-    /// Authenticates `request` and returns the future that sends it, with retries, inside a
+    /// Authenticates `request` and returns the future that sends it once, inside the call's
     /// span. A plain `fn`, not an `async fn`, so that the sending future is not wrapped in one
     /// more state machine that would copy it on every move.
     fn execute<'a>(
@@ -149,140 +194,150 @@ impl Transport {
             headers.insert(CONTENT_LENGTH, HeaderValue::from_static("0"));
         }
 
-        // Without a subscriber there is nobody to collect the span, and building even a
-        // disabled one costs a little (more with tracing's `log` feature).
-        let span = if tracing::dispatcher::has_been_set() {
-            tracing::info_span!(
-                "signalwire_request",
-                operation,
-                method = %request.method(),
-                path = %crate::url_path::PathTemplate(request.url().path()),
-                attempts = tracing::field::Empty,
-                status = tracing::field::Empty,
-            )
+        let started = Instant::now();
+        let attempt = with_exchange(|exchange| {
+            exchange.start_attempt();
+            Attempt {
+                number: exchange.attempts,
+                deadline: *exchange
+                    .deadline
+                    .get_or_insert(started + self.retry.deadline),
+                observed: true,
+                span: (exchange.span)
+                    .get_or_insert_with(|| request_span(&request, operation))
+                    .clone(),
+                started,
+            }
+        })
+        .unwrap_or_else(|| Attempt {
+            number: 1,
+            deadline: started + self.retry.deadline,
+            observed: false,
+            span: request_span(&request, operation),
+            started,
+        });
+
+        // Every attempt gets the request timeout, or what is left of the deadline. The HTTP
+        // client applies the request timeout by itself; only a shorter limit needs one of its
+        // own, which reqwest keeps in a map it allocates.
+        let remaining = attempt.deadline.saturating_duration_since(started);
+        let limit = if remaining < self.timeout {
+            *request.timeout_mut() = Some(remaining);
+            TimeLimit::Deadline(self.retry.deadline)
         } else {
-            tracing::Span::none()
+            TimeLimit::Request(self.timeout)
         };
-        if span.is_disabled() {
+
+        if attempt.span.is_disabled() {
             // Entering and leaving a span nobody collects, on every poll, would cost more than
             // the rest of this layer.
-            Either::Left(self.send_with_retries(http, request, idempotent, span))
+            Either::Left(self.send(http, request, attempt, idempotent, limit))
         } else {
+            let span = attempt.span.clone();
             Either::Right(
-                self.send_with_retries(http, request, idempotent, span.clone())
+                self.send(http, request, attempt, idempotent, limit)
                     .instrument(span),
             )
         }
     }
 
-    async fn send_with_retries(
+    /// Sends one attempt, records what came back and whether to try again, and reads the body.
+    async fn send(
         &self,
         http: &reqwest::Client,
         request: reqwest::Request,
+        attempt: Attempt,
         idempotent: bool,
-        span: tracing::Span,
+        limit: TimeLimit,
     ) -> reqwest::Result<reqwest::Response> {
-        let deadline = Instant::now() + self.retry.deadline;
-        let mut attempt = 0;
-        let (outcome, limit) = loop {
-            attempt += 1;
+        let Attempt { number, span, .. } = &attempt;
+        if !span.is_disabled() {
+            span.record("attempts", number);
+        }
 
-            // Every attempt gets the request timeout, or what is left of the deadline.
-            let remaining = deadline.saturating_duration_since(Instant::now());
-            let mut this_try = copy_for_attempt(&request);
-            let limit = if remaining < self.timeout {
-                // The HTTP client applies the request timeout by itself; only a shorter limit
-                // needs one of its own, which reqwest keeps in a map it allocates.
-                *this_try.timeout_mut() = Some(remaining);
-                TimeLimit::Deadline(self.retry.deadline)
-            } else {
-                TimeLimit::Request(self.timeout)
-            };
-            if !span.is_disabled() {
-                span.record("attempts", attempt);
-            }
+        let outcome = http.execute(request).await;
+        let may_retry = attempt.observed && attempt.number <= self.retry.max_retries;
+        let elapsed_ms = || attempt.started.elapsed().as_millis() as u64;
 
-            let sent = Instant::now();
-            let outcome = http.execute(this_try).await;
-            let elapsed_ms = sent.elapsed().as_millis() as u64;
-            let may_retry = attempt <= self.retry.max_retries;
-
-            let wait = match &outcome {
-                Ok(response) => {
-                    let status = response.status();
-                    if !span.is_disabled() {
-                        span.record("status", status.as_u16());
-                    }
-                    tracing::debug!(attempt, status = status.as_u16(), elapsed_ms, "response");
-                    (may_retry && self.retry.retries_status(status, idempotent))
-                        .then(|| self.wait_before_retry(attempt, retry_after(response), deadline))
-                        .flatten()
+        match outcome {
+            Ok(response) => {
+                let status = response.status();
+                if !span.is_disabled() {
+                    span.record("status", status.as_u16());
                 }
-                Err(error) => {
-                    tracing::debug!(attempt, elapsed_ms, error = %error, "no response");
-                    (may_retry && self.retry.retries_failure(error, idempotent))
-                        .then(|| self.wait_before_retry(attempt, None, deadline))
-                        .flatten()
-                }
-            };
-            let Some(wait) = wait else {
-                break (outcome, limit);
-            };
-
-            let wait_ms = wait.as_millis() as u64;
-            match outcome {
-                Ok(response) => {
-                    let status = response.status().as_u16();
+                tracing::debug!(
+                    attempt = number,
+                    status = status.as_u16(),
+                    elapsed_ms = elapsed_ms(),
+                    "response"
+                );
+                let retry_in = (may_retry && self.retry.retries_status(status, idempotent))
+                    .then(|| self.wait_before_retry(&attempt, retry_after(&response)))
+                    .flatten();
+                if let Some(wait) = retry_in {
                     tracing::info!(
-                        attempt,
-                        status,
-                        wait_ms,
+                        attempt = number,
+                        status = status.as_u16(),
+                        wait_ms = wait.as_millis() as u64,
                         "retrying after a transient status"
                     );
                 }
-                Err(_) => tracing::info!(attempt, wait_ms, "retrying after a failed connection"),
-            }
-            tokio::time::sleep(wait).await;
-        };
 
-        let response = outcome.inspect_err(|_| {
-            record(|exchange| {
-                exchange.attempts = attempt;
-                exchange.time_limit = Some(limit);
-            });
-        })?;
-        let status = response.status();
-        // A 200 is the common answer and needs none of these headers: the generated decoder
-        // hands its body over, and `decode_json` records what a failure needs.
-        let headers = (status != reqwest::StatusCode::OK).then(|| response.headers());
-        record(|exchange| {
-            exchange.attempts = attempt;
-            exchange.time_limit = Some(limit);
-            exchange.status = Some(status);
-            if let Some(headers) = headers {
-                exchange.content_type = headers.get(CONTENT_TYPE).cloned();
-                exchange.location = headers.get(LOCATION).cloned();
-                exchange.retry_after = retry_after(&response);
+                // A 200 is the common answer and needs none of these headers: the generated
+                // decoder hands its body over, and `decode_json` records what a failure needs.
+                let headers = (status != reqwest::StatusCode::OK).then(|| response.headers());
+                record(|exchange| {
+                    exchange.time_limit = Some(limit);
+                    exchange.status = Some(status);
+                    exchange.retry_in = retry_in;
+                    if let Some(headers) = headers {
+                        exchange.content_type = headers.get(CONTENT_TYPE).cloned();
+                        exchange.location = headers.get(LOCATION).cloned();
+                        exchange.retry_after = retry_after(&response);
+                    }
+                });
+                self.buffer(response).await
             }
-        });
-        self.buffer(response).await
+            Err(error) => {
+                tracing::debug!(
+                    attempt = number,
+                    elapsed_ms = elapsed_ms(),
+                    error = %error,
+                    "no response"
+                );
+                let retry_in = (may_retry && self.retry.retries_failure(&error, idempotent))
+                    .then(|| self.wait_before_retry(&attempt, None))
+                    .flatten();
+                if let Some(wait) = retry_in {
+                    tracing::info!(
+                        attempt = number,
+                        wait_ms = wait.as_millis() as u64,
+                        "retrying after a failed connection"
+                    );
+                }
+                record(|exchange| {
+                    exchange.time_limit = Some(limit);
+                    exchange.retry_in = retry_in;
+                });
+                Err(error)
+            }
+        }
     }
 
     /// The wait before the next try, or `None` when the service asked for longer than the
     /// policy allows or the wait would end past the deadline.
     fn wait_before_retry(
         &self,
-        attempt: u32,
+        attempt: &Attempt,
         retry_after: Option<Duration>,
-        deadline: Instant,
     ) -> Option<Duration> {
-        let backoff = retry::with_jitter(self.retry.backoff(attempt));
+        let backoff = retry::with_jitter(self.retry.backoff(attempt.number));
         let wait = match retry_after {
             Some(asked) if asked > self.retry.max_retry_after => return None,
             Some(asked) => asked.max(backoff),
             None => backoff,
         };
-        (Instant::now() + wait < deadline).then_some(wait)
+        (Instant::now() + wait < attempt.deadline).then_some(wait)
     }
 
     /// Reads the whole body, up to `max_response_bytes`, and returns a response that holds it;
@@ -357,8 +412,7 @@ where
 
     let status = response.status();
     let headers = std::mem::take(response.headers_mut());
-    let body = response
-        .bytes()
+    let body = read_all(response)
         .await
         .map_err(Generated::ResponseBodyError)?;
 
@@ -372,6 +426,24 @@ where
             Err(Generated::InvalidResponsePayload(body, error))
         }
     }
+}
+
+/// The whole body. `Response::bytes` does the same with a future almost three times the size,
+/// which every call's state would carry.
+async fn read_all(mut response: reqwest::Response) -> reqwest::Result<Bytes> {
+    let Some(first) = response.chunk().await? else {
+        return Ok(Bytes::new());
+    };
+    let Some(second) = response.chunk().await? else {
+        return Ok(first);
+    };
+    let mut body = BytesMut::with_capacity(first.len() + second.len());
+    body.extend_from_slice(&first);
+    body.extend_from_slice(&second);
+    while let Some(chunk) = response.chunk().await? {
+        body.extend_from_slice(&chunk);
+    }
+    Ok(body.freeze())
 }
 
 /// Decodes a JSON object, refusing every other JSON value before serde sees it.
@@ -389,21 +461,21 @@ fn retry_after(response: &reqwest::Response) -> Option<Duration> {
     retry::parse_retry_after(value, SystemTime::now())
 }
 
-/// A copy of `request` to send once, keeping the original for a retry.
-///
-/// The generated client sends no bodies, so method, URL, headers and version are the whole
-/// request. `Request::try_clone` would copy reqwest's per-request settings as well, which
-/// allocates a map for them even when there are none.
-fn copy_for_attempt(request: &reqwest::Request) -> reqwest::Request {
-    if request.body().is_some() {
-        return request
-            .try_clone()
-            .expect("the generated client sends no streaming bodies");
+/// The span of a call: the operation, the method and the path without ids. Without a
+/// subscriber there is nobody to collect it, and building even a disabled one costs a little
+/// (more with tracing's `log` feature).
+fn request_span(request: &reqwest::Request, operation: &'static str) -> tracing::Span {
+    if !tracing::dispatcher::has_been_set() {
+        return tracing::Span::none();
     }
-    let mut copy = reqwest::Request::new(request.method().clone(), request.url().clone());
-    *copy.headers_mut() = request.headers().clone();
-    *copy.version_mut() = request.version();
-    copy
+    tracing::info_span!(
+        "signalwire_request",
+        operation,
+        method = %request.method(),
+        path = %crate::url_path::PathTemplate(request.url().path()),
+        attempts = tracing::field::Empty,
+        status = tracing::field::Empty,
+    )
 }
 
 impl ClientHooks<Transport> for generated::Client {
