@@ -11,15 +11,22 @@
 //! ```text
 //! cargo bench --bench client_vs_reqwest -- --quick   # about a minute once built
 //! cargo bench --bench client_vs_reqwest              # adds the build cost (minutes)
+//! cargo bench --bench client_vs_reqwest -- --instructions   # callgrind counts, a few minutes
 //! ```
 //!
 //! The table goes to stdout and the same figures to `target/bench-results.json`. Every loop
 //! is bounded by a count and by a time limit, and the benchmark stops by itself.
+//!
+//! Times on a shared machine move by several percent from run to run. `--instructions` counts
+//! instructions per call and per listed token under callgrind instead, which repeat exactly
+//! (`client_vs_reqwest/instructions.rs`); it writes `target/bench-instructions.json`.
 
 #[path = "client_vs_reqwest/build_cost.rs"]
 mod build_cost;
 #[path = "client_vs_reqwest/floor.rs"]
 mod floor;
+#[path = "client_vs_reqwest/instructions.rs"]
+mod instructions;
 #[path = "client_vs_reqwest/raw.rs"]
 mod raw;
 #[path = "client_vs_reqwest/report.rs"]
@@ -94,10 +101,11 @@ fn main() -> ExitCode {
         [] => bench(Plan::new(false)),
         ["--quick"] => bench(Plan::new(true)),
         ["--child", kind, total, base_url] => child(kind, total, base_url),
+        ["--instructions"] => count_instructions(),
         ["--profile", scenario, side, count] => profile(scenario, side, count),
-        _ => Err(
-            "usage: client_vs_reqwest [--quick | --profile get|list ours|floor COUNT]".to_owned(),
-        ),
+        _ => Err("usage: client_vs_reqwest [--quick | --instructions | \
+                  --profile get|list ours|floor COUNT]"
+            .to_owned()),
     };
     match outcome {
         Ok(()) => ExitCode::SUCCESS,
@@ -340,6 +348,18 @@ where
         latencies,
         cpu_ns: report::client_cpu_ns() - cpu,
     })
+}
+
+/// Counts instructions per call and per listed token for both sides under callgrind, and
+/// writes them to `target/bench-instructions.json`.
+fn count_instructions() -> Result<(), String> {
+    let figures = instructions::measure()?;
+    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("target/bench-instructions.json");
+    let json = serde_json::to_string_pretty(&figures).expect("figures serialize");
+    std::fs::write(&path, json + "\n")
+        .map_err(|err| format!("cannot write {}: {err}", path.display()))?;
+    eprintln!("figures written to {}", path.display());
+    Ok(())
 }
 
 /// One scenario by one side, with client and server on one thread, and nothing else: `get`
