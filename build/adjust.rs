@@ -17,10 +17,13 @@ const HEADER_MAP: &str = "header_map";
 
 /// Applies every edit to the generated client.
 pub fn adjust_client(file: &mut syn::File) {
-    Adjust.visit_file_mut(file);
+    Adjust { edits: 0 }.visit_file_mut(file);
 }
 
-struct Adjust;
+struct Adjust {
+    /// Expressions replaced so far, to tell whether a macro's arguments changed.
+    edits: usize,
+}
 
 impl VisitMut for Adjust {
     /// Drops the `api-version` header that progenitor puts on every request (the document's
@@ -54,10 +57,14 @@ impl VisitMut for Adjust {
         }
         let parser = Punctuated::<Expr, Token![,]>::parse_terminated;
         if let Ok(mut arguments) = mac.parse_body_with(parser) {
+            let before = self.edits;
             arguments
                 .iter_mut()
                 .for_each(|argument| self.visit_expr_mut(argument));
-            mac.tokens = quote::ToTokens::to_token_stream(&arguments);
+            if self.edits > before {
+                // Only then: tokens printed back lose the layout prettyplease gave them.
+                mac.tokens = quote::ToTokens::to_token_stream(&arguments);
+            }
         }
     }
 
@@ -72,10 +79,12 @@ impl VisitMut for Adjust {
             // lets serde take an array for an object; ours does neither and returns the same
             // `Result`.
             call.func = parse_quote!(crate::transport::decode_json);
+            self.edits += 1;
         } else if let Some(value) = encoded_path_argument(call) {
             // `encode_path(&value.to_string())` makes two strings for every id; the segment
             // encodes as it is written into the URL, byte for byte the same.
             *expr = parse_quote!(crate::url_path::PathSegment(&#value));
+            self.edits += 1;
         }
     }
 }

@@ -19,6 +19,9 @@ pub(crate) struct Credentials {
     project_id: Uuid,
     api_token: SecretString,
     header: HeaderValue,
+    /// The API token as a server may echo it back, where that differs from the token: see
+    /// [`echoed_forms`].
+    echoed_tokens: Vec<SecretString>,
 }
 
 impl Credentials {
@@ -41,6 +44,7 @@ impl Credentials {
             project_id,
             api_token: api_token.clone(),
             header,
+            echoed_tokens: echoed_forms(api_token.expose_secret()),
         })
     }
 
@@ -54,9 +58,20 @@ impl Credentials {
         self.project_id
     }
 
-    /// The strings that must never appear in an error message or a log line.
-    pub(crate) fn secrets(&self) -> [&str; 1] {
-        [self.api_token.expose_secret()]
+    /// The strings that must never appear in an error message or a log line: the API token,
+    /// the Basic credentials that encode it (a server may echo the request's headers), and the
+    /// token's escaped and percent-encoded forms.
+    pub(crate) fn secrets(&self) -> Vec<&str> {
+        let basic = self
+            .header
+            .to_str()
+            .ok()
+            .and_then(|value| value.strip_prefix("Basic "));
+        let echoed = self.echoed_tokens.iter().map(ExposeSecret::expose_secret);
+        [self.api_token.expose_secret(), basic.unwrap_or_default()]
+            .into_iter()
+            .chain(echoed)
+            .collect()
     }
 }
 
@@ -116,6 +131,52 @@ fn check_no_stray_characters(value: &str, setting: &str) -> Result<(), Error> {
     Ok(())
 }
 
+/// The forms in which a server may quote the API token back when the token holds more than
+/// letters, digits and `-._~`: JSON with `\uXXXX` escapes (an encoder that writes ASCII only,
+/// such as Python's default), and percent-encoded (a URL in a `Location` or a page link),
+/// each with lower and upper case hex digits.
+fn echoed_forms(token: &str) -> Vec<SecretString> {
+    use std::fmt::Write as _;
+
+    let mut forms = Vec::new();
+    for upper in [false, true] {
+        let mut json = String::new();
+        for c in token.chars() {
+            match c {
+                '"' => json.push_str("\\\""),
+                '\\' => json.push_str("\\\\"),
+                ' '..='~' => json.push(c),
+                _ => {
+                    for unit in c.encode_utf16(&mut [0; 2]) {
+                        let _ = match upper {
+                            true => write!(json, "\\u{unit:04X}"),
+                            false => write!(json, "\\u{unit:04x}"),
+                        };
+                    }
+                }
+            }
+        }
+        forms.push(json);
+
+        let mut percent = String::new();
+        for byte in token.bytes() {
+            if byte.is_ascii_alphanumeric() || b"-._~".contains(&byte) {
+                percent.push(char::from(byte));
+            } else {
+                let _ = match upper {
+                    true => write!(percent, "%{byte:02X}"),
+                    false => write!(percent, "%{byte:02x}"),
+                };
+            }
+        }
+        forms.push(percent);
+    }
+    forms.sort();
+    forms.dedup();
+    forms.retain(|form| form != token);
+    forms.into_iter().map(SecretString::from).collect()
+}
+
 /// `Basic base64(user ":" password)`, with the password's UTF-8 bytes as they are (RFC 7617
 /// leaves the charset to the server; UTF-8 is what SignalWire and every browser send).
 fn basic_authorization(user: &str, password: &str) -> HeaderValue {
@@ -157,6 +218,23 @@ fn base64_encode(input: &[u8]) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn echoed_forms_cover_escaped_and_percent_encoded_tokens() {
+        let forms = echoed_forms("PT:sëcret-ü\"");
+        let forms: Vec<&str> = forms.iter().map(ExposeSecret::expose_secret).collect();
+
+        assert_eq!(
+            forms,
+            [
+                "PT%3As%C3%ABcret-%C3%BC%22",
+                "PT%3as%c3%abcret-%c3%bc%22",
+                "PT:s\\u00EBcret-\\u00FC\\\"",
+                "PT:s\\u00ebcret-\\u00fc\\\"",
+            ]
+        );
+        assert!(echoed_forms("PTabc123-_.~").is_empty());
+    }
 
     #[test]
     fn base64_matches_the_rfc_4648_vectors() {

@@ -150,7 +150,7 @@ impl Client {
     }
 
     /// The strings no error message may contain.
-    pub(crate) fn secrets(&self) -> [&str; 1] {
+    pub(crate) fn secrets(&self) -> Vec<&str> {
         self.generated.inner().credentials.secrets()
     }
 
@@ -163,6 +163,11 @@ impl Client {
     ///
     /// `send` makes the generated call; a retry calls it again, so that the request is built
     /// anew only when it is sent again.
+    ///
+    /// The generated future (about 1.8 KiB) is held in place rather than boxed: callgrind
+    /// counts more instructions for allocating and freeing that much on every call than for
+    /// moving it into the caller's state once (`cargo bench --bench client_vs_reqwest --
+    /// --instructions`).
     pub(crate) async fn call<T, F, Fut>(&self, operation: &'static str, send: F) -> Result<T, Error>
     where
         T: DeserializeOwned,
@@ -173,10 +178,14 @@ impl Client {
         loop {
             let (result, returned) = transport::observe(send(), exchange).await;
             exchange = returned;
-            match (result, exchange.retry_in) {
+            match (result, exchange.retry_in.take()) {
                 (Ok(value), _) => return Ok(value.into_inner()),
-                (Err(_), Some(wait)) => tokio::time::sleep(wait).await,
-                (Err(error), None) => {
+                // The transport allowed for the deadline once the answer was in; decoding it
+                // took a little longer, so the wait is checked against it again.
+                (Err(_), Some(wait)) if exchange.leaves_time_for(wait) => {
+                    tokio::time::sleep(wait).await;
+                }
+                (Err(error), _) => {
                     return Err(Error::from_generated::<T>(
                         operation,
                         error,

@@ -19,7 +19,7 @@ use reqwest::StatusCode;
 use serde::de::DeserializeOwned;
 
 use crate::generated::types::ErrorBody;
-use crate::transport::{Exchange, TimeLimit};
+use crate::transport::{Exchange, TimeLimit, without_bom};
 
 /// How many server messages [`Error`]'s `Display` shows before summarising the rest.
 const SHOWN_MESSAGES: usize = 5;
@@ -507,11 +507,12 @@ fn decode_problem<T: DeserializeOwned>(
         return format!("the body is not JSON ({content_type}): {text:?}");
     }
 
-    let mut deserializer = serde_json::Deserializer::from_slice(bytes);
+    let mut deserializer = serde_json::Deserializer::from_slice(without_bom(bytes));
     match serde_path_to_error::deserialize::<_, T>(&mut deserializer) {
         Ok(_) => "the body does not match the API document".to_owned(),
         Err(err) => {
-            let path = err.path().to_string();
+            // The path holds the body's own keys, which a hostile body can make a secret.
+            let path = scrub(&err.path().to_string(), secrets);
             let inner = err.inner();
             let what = redact_quoted(&inner.to_string());
             if path == "." || path.is_empty() {
@@ -525,6 +526,7 @@ fn decode_problem<T: DeserializeOwned>(
 
 /// Says what a JSON body is instead of an object, or `None` when it starts like one.
 fn not_an_object(body: &[u8]) -> Option<String> {
+    let body = without_bom(body);
     let kind = match body.iter().find(|byte| !byte.is_ascii_whitespace())? {
         b'{' => return None,
         b'[' => "an array",

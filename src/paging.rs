@@ -30,6 +30,9 @@ const OPERATION: &str = "list_conference_tokens";
 /// The largest page the service serves.
 pub const MAX_PAGE_SIZE: u32 = 1000;
 
+/// The largest page number the API takes (an `int32`).
+const MAX_PAGE_NUMBER: u32 = i32::MAX as u32;
+
 /// How many pages [`ConferenceTokens`] fetches before it gives up, unless set with
 /// [`ConferenceTokens::max_pages`]: 100,000 pages, ten times a listing of a million tokens in
 /// the default page size.
@@ -70,30 +73,49 @@ impl PageCursor {
         let mut cursor = Self::default();
         for pair in query.split('&').filter(|pair| !pair.is_empty()) {
             let (name, value) = pair.split_once('=').unwrap_or((pair, ""));
-            let value = percent_decode(value);
-            let number = || {
-                value.parse::<u32>().map_err(|_| {
-                    Error::paging(
-                        OPERATION,
-                        format!("links.next has `{name}={value}`, which is not a number"),
-                    )
-                })
+            let name = percent_decode(name).unwrap_or_default();
+            let Some(value) = percent_decode(value) else {
+                let problem = format!(
+                    "links.next has a `{name}` that is not text once decoded, so it cannot be \
+                     sent back unchanged"
+                );
+                return Err(Error::paging(OPERATION, problem));
             };
-            match percent_decode(name).as_str() {
+            let number = |largest: u32| match value.parse::<u32>() {
+                Ok(number) if number <= largest => Ok(number),
+                _ => Err(Error::paging(
+                    OPERATION,
+                    format!("links.next has `{name}={value}`, not a number from 0 to {largest}"),
+                )),
+            };
+            match name.as_str() {
                 "page_token" => cursor.page_token = Some(value.clone()),
-                "page_number" => cursor.page_number = Some(number()?),
-                "page_size" => cursor.page_size = Some(number()?),
+                "page_number" => cursor.page_number = Some(number(MAX_PAGE_NUMBER)?),
+                "page_size" => cursor.page_size = Some(number(MAX_PAGE_SIZE)?),
                 _ => {}
             }
         }
 
-        if cursor.page_token.is_none() && cursor.page_number.is_none() {
-            return Err(Error::paging(
-                OPERATION,
-                format!("links.next `{link}` holds neither page_token nor page_number to follow"),
-            ));
-        }
-        Ok(cursor)
+        let problem = match cursor {
+            PageCursor {
+                page_token: None,
+                page_number: None,
+                ..
+            } => "holds neither page_token nor page_number to follow",
+            PageCursor {
+                page_token: None,
+                page_number: Some(1..),
+                ..
+            } => "has a page_number above 0 but no page_token",
+            PageCursor {
+                page_size: Some(0), ..
+            } => "asks for pages of 0 tokens",
+            _ => return Ok(cursor),
+        };
+        Err(Error::paging(
+            OPERATION,
+            format!("links.next `{link}` {problem}"),
+        ))
     }
 
     /// The opaque `page_token`, decoded.
@@ -113,7 +135,8 @@ impl PageCursor {
 }
 
 /// Decodes `%XX` sequences once; a malformed sequence is kept as it is, and `+` stays `+`.
-fn percent_decode(text: &str) -> String {
+/// `None` when the decoded bytes are not UTF-8, which a `String` cannot hold unchanged.
+fn percent_decode(text: &str) -> Option<String> {
     let bytes = text.as_bytes();
     let mut decoded = Vec::with_capacity(bytes.len());
     let mut index = 0;
@@ -134,7 +157,7 @@ fn percent_decode(text: &str) -> String {
             }
         }
     }
-    String::from_utf8_lossy(&decoded).into_owned()
+    String::from_utf8(decoded).ok()
 }
 
 /// A request for one page of a conference's tokens; `.await` it (or call
@@ -203,7 +226,17 @@ impl<'a> ListConferenceTokens<'a> {
                 "a page number above 0 needs the page_token of the listing it belongs to",
             ));
         }
-        let page_number = self.page_number.map(|number| number as i32);
+        let page_number = match self.page_number.map(i32::try_from) {
+            None => None,
+            Some(Ok(number)) => Some(number),
+            Some(Err(_)) => {
+                return Err(Error::invalid_argument(
+                    OPERATION,
+                    "page_number",
+                    format!("is above {MAX_PAGE_NUMBER}, the largest the API takes"),
+                ));
+            }
+        };
 
         let page_token = self.page_token.as_deref();
         self.client
@@ -246,7 +279,8 @@ type PageFuture = Pin<Box<dyn Future<Output = Result<ConferenceTokenPage, Error>
 ///
 /// The stream holds at most one page of tokens at a time and asks for the next page only when
 /// the current one has been consumed. It ends after the page whose `links.next` is missing or
-/// null; an empty page with a `next` is followed. After an error it ends.
+/// null; an empty page with a `next` is followed. After an error it ends; a page whose
+/// `links.next` cannot be followed hands out its tokens before that error.
 #[must_use = "a stream does nothing until it is polled"]
 pub struct ConferenceTokens {
     client: Client,
@@ -258,6 +292,9 @@ pub struct ConferenceTokens {
     buffered: std::vec::IntoIter<ConferenceToken>,
     next: Option<PageCursor>,
     in_flight: Option<PageFuture>,
+    /// What ends the stream once the buffered tokens are out: a page whose `links.next`
+    /// cannot be followed still hands over its own tokens first.
+    failure: Option<Error>,
     finished: bool,
 }
 
@@ -273,6 +310,7 @@ impl ConferenceTokens {
             buffered: Vec::new().into_iter(),
             next: Some(PageCursor::default()),
             in_flight: None,
+            failure: None,
             finished: false,
         }
     }
@@ -308,7 +346,12 @@ impl ConferenceTokens {
                 ),
             ));
         }
-        if !self.seen_cursors.insert(cursor.clone()) {
+        // What is sent, not what the link said: the stream's page size replaces the link's.
+        let sent = PageCursor {
+            page_size: self.page_size.or(cursor.page_size),
+            ..cursor.clone()
+        };
+        if !self.seen_cursors.insert(sent) {
             return Err(Error::paging(
                 OPERATION,
                 format!(
@@ -343,6 +386,10 @@ impl Stream for ConferenceTokens {
             if let Some(token) = this.buffered.next() {
                 return Poll::Ready(Some(Ok(token)));
             }
+            if let Some(failure) = this.failure.take() {
+                this.finished = true;
+                return Poll::Ready(Some(Err(failure)));
+            }
             if this.finished {
                 return Poll::Ready(None);
             }
@@ -372,13 +419,15 @@ impl Stream for ConferenceTokens {
             this.in_flight = None;
             this.pages_fetched += 1;
 
-            let next = page.and_then(|page| {
-                let next = PageCursor::next_of(&page)
-                    .map_err(|error| error.scrub_secrets(&this.client.secrets()))?;
-                Ok((page, next))
-            });
-            match next {
-                Ok((page, next)) => {
+            let page = match page {
+                Ok(page) => page,
+                Err(error) => {
+                    this.finished = true;
+                    return Poll::Ready(Some(Err(error)));
+                }
+            };
+            match PageCursor::next_of(&page) {
+                Ok(next) => {
                     tracing::debug!(
                         page = this.pages_fetched,
                         tokens = page.data.len(),
@@ -386,22 +435,21 @@ impl Stream for ConferenceTokens {
                         "conference token page"
                     );
                     this.next = next;
-                    this.buffered = page.data.into_iter();
                 }
                 Err(error) => {
-                    this.finished = true;
-                    return Poll::Ready(Some(Err(error)));
+                    this.failure = Some(error.scrub_secrets(&this.client.secrets()));
                 }
             }
+            this.buffered = page.data.into_iter();
         }
     }
 
     fn size_hint(&self) -> (usize, Option<usize>) {
-        let buffered = self.buffered.len();
+        let ready = self.buffered.len() + usize::from(self.failure.is_some());
         if self.finished || (self.next.is_none() && self.in_flight.is_none()) {
-            (buffered, Some(buffered))
+            (ready, Some(ready))
         } else {
-            (buffered, None)
+            (ready, None)
         }
     }
 }
@@ -451,7 +499,8 @@ mod tests {
         assert_eq!(cursor.page_token(), Some("PA/a+b==+c/d=e"));
         assert_eq!(cursor.page_number(), Some(2));
         assert_eq!(cursor.page_size(), None);
-        assert_eq!(percent_decode("%252F%zz%4"), "%2F%zz%4");
+        assert_eq!(percent_decode("%252F%zz%4").as_deref(), Some("%2F%zz%4"));
+        assert_eq!(percent_decode("%FF%01"), None);
     }
 
     #[test]
@@ -470,7 +519,37 @@ mod tests {
             .to_string();
         assert_eq!(
             message,
-            "list_conference_tokens: links.next has `page_number=two`, which is not a number"
+            "list_conference_tokens: links.next has `page_number=two`, not a number from 0 to \
+             2147483647"
+        );
+
+        for (link, problem) in [
+            (
+                "/x?page_number=1",
+                "has a page_number above 0 but no page_token",
+            ),
+            ("/x?page_token=A&page_size=0", "asks for pages of 0 tokens"),
+        ] {
+            let message = PageCursor::from_link(link).unwrap_err().to_string();
+            assert_eq!(
+                message,
+                format!("list_conference_tokens: links.next `{link}` {problem}")
+            );
+        }
+        let message = PageCursor::from_link("/x?page_token=A&page_size=5000")
+            .unwrap_err()
+            .to_string();
+        assert_eq!(
+            message,
+            "list_conference_tokens: links.next has `page_size=5000`, not a number from 0 to 1000"
+        );
+        let message = PageCursor::from_link("/x?page_token=%FF%01")
+            .unwrap_err()
+            .to_string();
+        assert_eq!(
+            message,
+            "list_conference_tokens: links.next has a `page_token` that is not text once \
+             decoded, so it cannot be sent back unchanged"
         );
     }
 }

@@ -17,7 +17,7 @@
 //! - A whole call, retries and waits included, ends by [`RetryPolicy::deadline`].
 
 use std::sync::atomic::{AtomicU64, Ordering};
-use std::time::{Duration, SystemTime};
+use std::time::{Duration, Instant, SystemTime};
 
 use reqwest::StatusCode;
 
@@ -158,10 +158,20 @@ pub(crate) fn with_jitter(wait: Duration) -> Duration {
 
 /// The wait a `Retry-After` value asks for: a number of seconds, or an HTTP date (a date in
 /// the past means now). `None` for a value that is neither.
+/// `instant + duration`, or a century later where that sum does not fit (a deadline or a wait
+/// of `Duration::MAX` is a setting the builder accepts, and means "no limit").
+pub(crate) fn later(instant: Instant, duration: Duration) -> Instant {
+    const CENTURY: Duration = Duration::from_secs(100 * 365 * 24 * 60 * 60);
+    instant
+        .checked_add(duration)
+        .unwrap_or_else(|| instant + CENTURY)
+}
+
 pub(crate) fn parse_retry_after(value: &str, now: SystemTime) -> Option<Duration> {
     let value = value.trim();
-    if let Ok(seconds) = value.parse::<u64>() {
-        return Some(Duration::from_secs(seconds));
+    if !value.is_empty() && value.bytes().all(|byte| byte.is_ascii_digit()) {
+        // More seconds than a u64 holds is still a request to wait, longer than any cap.
+        return Some(value.parse().map_or(Duration::MAX, Duration::from_secs));
     }
     let date = httpdate::parse_http_date(value).ok()?;
     Some(date.duration_since(now).unwrap_or(Duration::ZERO))
@@ -170,6 +180,30 @@ pub(crate) fn parse_retry_after(value: &str, now: SystemTime) -> Option<Duration
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn retry_after_past_a_u64_asks_for_the_longest_wait() {
+        let now = SystemTime::UNIX_EPOCH;
+
+        assert_eq!(
+            parse_retry_after("99999999999999999999", now),
+            Some(Duration::MAX)
+        );
+        assert_eq!(parse_retry_after(" 7 ", now), Some(Duration::from_secs(7)));
+        assert_eq!(parse_retry_after("", now), None);
+        assert_eq!(parse_retry_after("-1", now), None);
+    }
+
+    #[test]
+    fn instants_too_far_away_saturate_instead_of_panicking() {
+        let now = Instant::now();
+
+        assert!(later(now, Duration::MAX) > later(now, Duration::from_secs(1_000_000)));
+        assert_eq!(
+            later(now, Duration::from_secs(5)),
+            now + Duration::from_secs(5)
+        );
+    }
 
     #[test]
     fn backoff_doubles_up_to_the_cap() {

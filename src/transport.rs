@@ -71,6 +71,12 @@ pub(crate) struct Exchange {
 }
 
 impl Exchange {
+    /// Whether a wait from now still ends before the call's deadline.
+    pub(crate) fn leaves_time_for(&self, wait: Duration) -> bool {
+        self.deadline
+            .is_none_or(|deadline| retry::later(Instant::now(), wait) < deadline)
+    }
+
     /// Counts a new attempt and forgets what the previous one received.
     fn start_attempt(&mut self) {
         *self = Exchange {
@@ -158,6 +164,8 @@ struct Attempt {
 pub struct Transport {
     pub(crate) credentials: Credentials,
     pub(crate) max_response_bytes: usize,
+    /// The per-request timeout, which the HTTP client is built with as well: a request is given
+    /// a timeout of its own only when the call's deadline leaves less.
     pub(crate) timeout: Duration,
     pub(crate) retry: RetryPolicy,
 }
@@ -201,7 +209,7 @@ impl Transport {
                 number: exchange.attempts,
                 deadline: *exchange
                     .deadline
-                    .get_or_insert(started + self.retry.deadline),
+                    .get_or_insert(retry::later(started, self.retry.deadline)),
                 observed: true,
                 span: (exchange.span)
                     .get_or_insert_with(|| request_span(&request, operation))
@@ -211,7 +219,7 @@ impl Transport {
         })
         .unwrap_or_else(|| Attempt {
             number: 1,
-            deadline: started + self.retry.deadline,
+            deadline: retry::later(started, self.retry.deadline),
             observed: false,
             span: request_span(&request, operation),
             started,
@@ -271,9 +279,28 @@ impl Transport {
                     elapsed_ms = elapsed_ms(),
                     "response"
                 );
-                let retry_in = (may_retry && self.retry.retries_status(status, idempotent))
-                    .then(|| self.wait_before_retry(&attempt, retry_after(&response)))
-                    .flatten();
+                // A 200 is the common answer and needs none of these headers: the generated
+                // decoder hands its body over, and `decode_json` records what a failure needs.
+                let headers = (status != reqwest::StatusCode::OK).then(|| response.headers());
+                let asked = headers.and_then(|_| retry_after(&response));
+                record(|exchange| {
+                    exchange.time_limit = Some(limit);
+                    exchange.status = Some(status);
+                    if let Some(headers) = headers {
+                        exchange.content_type = headers.get(CONTENT_TYPE).cloned();
+                        exchange.location = headers.get(LOCATION).cloned();
+                        exchange.retry_after = asked;
+                    }
+                });
+                let response = self.buffer(response).await;
+
+                // Decided once the body is in: reading it takes time out of the deadline, and
+                // a body that timed out has used up the time the caller gave.
+                let timed_out = response.as_ref().is_err_and(reqwest::Error::is_timeout);
+                let retry_in =
+                    (may_retry && !timed_out && self.retry.retries_status(status, idempotent))
+                        .then(|| self.wait_before_retry(&attempt, asked))
+                        .flatten();
                 if let Some(wait) = retry_in {
                     tracing::info!(
                         attempt = number,
@@ -281,28 +308,15 @@ impl Transport {
                         wait_ms = wait.as_millis() as u64,
                         "retrying after a transient status"
                     );
+                    record(|exchange| exchange.retry_in = Some(wait));
                 }
-
-                // A 200 is the common answer and needs none of these headers: the generated
-                // decoder hands its body over, and `decode_json` records what a failure needs.
-                let headers = (status != reqwest::StatusCode::OK).then(|| response.headers());
-                record(|exchange| {
-                    exchange.time_limit = Some(limit);
-                    exchange.status = Some(status);
-                    exchange.retry_in = retry_in;
-                    if let Some(headers) = headers {
-                        exchange.content_type = headers.get(CONTENT_TYPE).cloned();
-                        exchange.location = headers.get(LOCATION).cloned();
-                        exchange.retry_after = retry_after(&response);
-                    }
-                });
-                self.buffer(response).await
+                response
             }
             Err(error) => {
                 tracing::debug!(
                     attempt = number,
                     elapsed_ms = elapsed_ms(),
-                    error = %error,
+                    error = %crate::url_path::ErrorWithoutIds(&error),
                     "no response"
                 );
                 let retry_in = (may_retry && self.retry.retries_failure(&error, idempotent))
@@ -337,7 +351,7 @@ impl Transport {
             Some(asked) => asked.max(backoff),
             None => backoff,
         };
-        (Instant::now() + wait < attempt.deadline).then_some(wait)
+        (retry::later(Instant::now(), wait) < attempt.deadline).then_some(wait)
     }
 
     /// Reads the whole body, up to `max_response_bytes`, and returns a response that holds it;
@@ -367,7 +381,9 @@ impl Transport {
         if declared.is_some_and(|length| length > limit as u64) {
             record(|exchange| exchange.body_too_large = Some(limit));
         } else {
-            body.reserve(declared.unwrap_or(0) as usize);
+            // The declared length is the server's word: reserve no more than a little of it.
+            const FIRST_RESERVE: u64 = 64 * 1024;
+            body.reserve(declared.unwrap_or(0).min(FIRST_RESERVE) as usize);
             loop {
                 let chunk = match response.chunk().await {
                     Ok(Some(chunk)) => chunk,
@@ -400,8 +416,8 @@ impl Transport {
 /// progenitor's `ResponseValue::from_response`, which copies every response header first.
 ///
 /// Every body the API document describes is a JSON object. serde would also build a struct
-/// from an array of its fields, which no real response is, so anything else is refused here,
-/// before serde sees it.
+/// from an array of its fields, which no real response is, so a body that is anything else at
+/// its top level is refused here, before serde sees it (see [`parse_object`]).
 pub(crate) async fn decode_json<T, E>(
     mut response: reqwest::Response,
 ) -> Result<ResponseValue<T>, progenitor_client::Error<E>>
@@ -446,13 +462,23 @@ async fn read_all(mut response: reqwest::Response) -> reqwest::Result<Bytes> {
     Ok(body.freeze())
 }
 
-/// Decodes a JSON object, refusing every other JSON value before serde sees it.
+/// Decodes a JSON object, refusing every other JSON value before serde sees it. A UTF-8 byte
+/// order mark in front is skipped, as RFC 8259 allows a reader to.
+///
+/// Only the top level is checked: serde still builds a nested struct from an array of its
+/// fields. Refusing that too would take a deserializer of our own around serde_json's.
 pub(crate) fn parse_object<T: DeserializeOwned>(body: &[u8]) -> serde_json::Result<T> {
+    let body = without_bom(body);
     if body.trim_ascii_start().first() == Some(&b'{') {
         serde_json::from_slice(body)
     } else {
         Err(serde::de::Error::custom("the body is not a JSON object"))
     }
+}
+
+/// `body` without a leading UTF-8 byte order mark.
+pub(crate) fn without_bom(body: &[u8]) -> &[u8] {
+    body.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(body)
 }
 
 /// The wait a response's `Retry-After` header asks for.

@@ -84,6 +84,23 @@ impl fmt::Display for PathTemplate<'_> {
     }
 }
 
+/// A transport error as logs show it: reqwest quotes the request's URL, and the ids in it
+/// become `{id}` as in [`PathTemplate`].
+pub(crate) struct ErrorWithoutIds<'a>(pub(crate) &'a reqwest::Error);
+
+impl fmt::Display for ErrorWithoutIds<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let text = self.0.to_string();
+        match self.0.url() {
+            Some(url) => {
+                let path = PathTemplate(url.path()).to_string();
+                f.write_str(&text.replace(url.path(), &path))
+            }
+            None => f.write_str(&text),
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use proptest::prelude::*;
