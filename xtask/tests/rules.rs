@@ -182,6 +182,15 @@ fn a_three_one_rendition_of_the_api_is_refused_construct_by_construct() {
 }
 
 fixture!(
+    responses_body_not_object,
+    "responses-body-not-object",
+    [(
+        E,
+        "responses",
+        "/paths/~1tokens~1{id}~1reset/post/responses/200/content/application~1json/schema"
+    )]
+);
+fixture!(
     docs_bare_info,
     "docs-bare-info",
     [(W, "docs", "/info"), (W, "docs", "/info"),]

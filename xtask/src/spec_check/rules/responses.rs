@@ -12,7 +12,7 @@ use std::collections::BTreeMap;
 use serde_json::{Map, Value};
 
 use super::super::Context;
-use super::super::document::{push_pointer, reference_of};
+use super::super::document::{Document, push_pointer, reference_of};
 use super::super::finding::Finding;
 use super::super::walk::Kind;
 
@@ -125,6 +125,7 @@ fn check_operation(ctx: &Context, pointer: &str, operation: &Value, out: &mut Ve
         let Some(body) = body_of(&target, response, out) else {
             continue;
         };
+        check_body_is_object(ctx, &body, out);
         let order = match status.as_str() {
             "default" => 1000,
             s if s.ends_with("XX") => u16::from(s.as_bytes()[0] - b'0') * 100,
@@ -198,6 +199,52 @@ fn body_of(pointer: &str, response: &Value, out: &mut Vec<Finding>) -> Option<Bo
         Some(reference) => Body::Ref(reference.to_owned()),
         None => Body::Inline(push_pointer(&media_pointer, "schema")),
     })
+}
+
+/// The crate decodes every JSON response with `decode_json` (`src/transport.rs`), which
+/// refuses a body that is not a JSON object before serde sees it: an operation that answers
+/// with an array or a scalar would build, then fail on every call.
+fn check_body_is_object(ctx: &Context, body: &Body, out: &mut Vec<Finding>) {
+    let pointer = match body {
+        Body::Ref(reference) => match Document::ref_pointer(reference) {
+            // A reference to anything but a schema is `ref-resolves`'s to report.
+            Some(pointer) if pointer.starts_with("/components/schemas/") => pointer,
+            _ => return,
+        },
+        Body::Inline(pointer) => pointer.clone(),
+        Body::None | Body::Raw => return,
+    };
+    // `ref-resolves` reports what does not resolve.
+    let Some((pointer, schema)) = ctx
+        .doc
+        .get(&pointer)
+        .and_then(|value| ctx.doc.resolve(&pointer, value))
+    else {
+        return;
+    };
+    let kind = match schema.get("type").and_then(Value::as_str) {
+        Some("object") => return,
+        Some(kind) => format!("of type `{kind}`"),
+        // Without a `type`, properties or a composition still describe an object.
+        None if ["properties", "allOf", "oneOf", "anyOf"]
+            .iter()
+            .any(|key| schema.get(key).is_some()) =>
+        {
+            return;
+        }
+        None => "without a type, so any JSON value".to_owned(),
+    };
+    out.push(
+        Finding::error(
+            RESPONSES,
+            pointer,
+            format!(
+                "a JSON response body must be an object, and this schema is {kind}: the client \
+                 refuses any other body before decoding it (`decode_json`)"
+            ),
+        )
+        .hint("wrap the value in an object, as every SignalWire response does"),
+    );
 }
 
 fn report_mixed_bodies(
