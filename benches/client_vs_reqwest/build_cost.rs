@@ -368,7 +368,8 @@ fn run_bounded(
     Ok((status, stdout, stderr))
 }
 
-/// Copies what building the crate needs: manifest, lock, build script, sources, document.
+/// Copies what building the crate needs: manifest, lock, build script and its module,
+/// sources, document.
 fn copy_crate(repo: &Path, to: &Path) -> Result<(), String> {
     match std::fs::remove_dir_all(to) {
         Ok(()) => {}
@@ -380,7 +381,8 @@ fn copy_crate(repo: &Path, to: &Path) -> Result<(), String> {
     }
     let manifest = read(&repo.join("Cargo.toml"))?;
     write(&to.join("Cargo.toml"), &dependency_manifest(&manifest))?;
-    for dir in ["src", "openapi"] {
+    // What `include` in Cargo.toml publishes, less the examples, docs and licences.
+    for dir in ["src", "openapi", "build"] {
         copy_tree(&repo.join(dir), &to.join(dir))?;
     }
     Ok(())
