@@ -64,8 +64,10 @@ impl PageCursor {
     ///
     /// # Errors
     ///
-    /// [`ErrorKind::Paging`](crate::ErrorKind::Paging) when the link has neither `page_token`
-    /// nor `page_number`, or a number that is not one.
+    /// [`ErrorKind::Paging`](crate::ErrorKind::Paging) when the link cannot be followed: it
+    /// has neither `page_token` nor `page_number`, a `page_number` above 0 without a
+    /// `page_token`, a number out of the API's range, or a `page_token` that is not UTF-8 text
+    /// once decoded (a `String` could not send it back unchanged).
     pub fn from_link(link: &str) -> Result<Self, Error> {
         let query = link.split_once('?').map_or("", |(_, query)| query);
         let query = query.split_once('#').map_or(query, |(query, _)| query);
@@ -215,8 +217,8 @@ impl<'a> ListConferenceTokens<'a> {
     /// # Errors
     ///
     /// [`ErrorKind::InvalidArgument`](crate::ErrorKind::InvalidArgument), before sending,
-    /// for a page size outside 1..=1000 or a page number above 0 without a page token; the
-    /// errors of [`Error`] otherwise.
+    /// for a page size outside 1..=1000, a page number above 0 without a page token, or one
+    /// above 2,147,483,647 (the API's `int32`); the errors of [`Error`] otherwise.
     pub async fn send(self) -> Result<ConferenceTokenPage, Error> {
         let page_size = check_page_size(self.page_size)?;
         if self.page_number.is_some_and(|number| number > 0) && self.page_token.is_none() {
