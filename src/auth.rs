@@ -132,41 +132,28 @@ fn check_no_stray_characters(value: &str, setting: &str) -> Result<(), Error> {
 }
 
 /// The forms in which a server may quote the API token back when the token holds more than
-/// letters, digits and `-._~`: JSON with `\uXXXX` escapes (an encoder that writes ASCII only,
-/// such as Python's default), and percent-encoded (a URL in a `Location` or a page link),
-/// each with lower and upper case hex digits.
+/// letters, digits and `-._~`. As JSON, as the common encoders write strings: `"` and `\`
+/// escaped, everything outside ASCII as it is or as `\uXXXX` (Python's default) in either
+/// case, optionally `/` as `\/` (PHP) and `<`, `>`, `&` as `\u003c`... (Go). And
+/// percent-encoded (a URL in a `Location` or a page link), in either case.
 fn echoed_forms(token: &str) -> Vec<SecretString> {
-    use std::fmt::Write as _;
-
     let mut forms = Vec::new();
+    for escapes in 0..12 {
+        let non_ascii = [None, Some(false), Some(true)][escapes % 3];
+        forms.push(json_string(
+            token,
+            non_ascii,
+            escapes / 3 % 2 == 1,
+            escapes / 6 == 1,
+        ));
+    }
     for upper in [false, true] {
-        let mut json = String::new();
-        for c in token.chars() {
-            match c {
-                '"' => json.push_str("\\\""),
-                '\\' => json.push_str("\\\\"),
-                ' '..='~' => json.push(c),
-                _ => {
-                    for unit in c.encode_utf16(&mut [0; 2]) {
-                        let _ = match upper {
-                            true => write!(json, "\\u{unit:04X}"),
-                            false => write!(json, "\\u{unit:04x}"),
-                        };
-                    }
-                }
-            }
-        }
-        forms.push(json);
-
         let mut percent = String::new();
         for byte in token.bytes() {
             if byte.is_ascii_alphanumeric() || b"-._~".contains(&byte) {
                 percent.push(char::from(byte));
             } else {
-                let _ = match upper {
-                    true => write!(percent, "%{byte:02X}"),
-                    false => write!(percent, "%{byte:02x}"),
-                };
+                percent.push_str(&hex_escape("%", u32::from(byte), 2, upper));
             }
         }
         forms.push(percent);
@@ -175,6 +162,45 @@ fn echoed_forms(token: &str) -> Vec<SecretString> {
     forms.dedup();
     forms.retain(|form| form != token);
     forms.into_iter().map(SecretString::from).collect()
+}
+
+/// `text` as the inside of a JSON string. `non_ascii`: `None` keeps such characters as they
+/// are, `Some(upper)` writes them as `\u` escapes in that case of hex digit.
+fn json_string(
+    text: &str,
+    non_ascii: Option<bool>,
+    escape_slash: bool,
+    escape_html: bool,
+) -> String {
+    let mut json = String::new();
+    for c in text.chars() {
+        match c {
+            '"' => json.push_str("\\\""),
+            '\\' => json.push_str("\\\\"),
+            '/' if escape_slash => json.push_str("\\/"),
+            '<' | '>' | '&' if escape_html => {
+                json.push_str(&hex_escape("\\u", u32::from(c), 4, false))
+            }
+            ' '..='~' => json.push(c),
+            _ => match non_ascii {
+                None if !c.is_control() => json.push(c),
+                upper => {
+                    for unit in c.encode_utf16(&mut [0; 2]) {
+                        json.push_str(&hex_escape("\\u", u32::from(*unit), 4, upper == Some(true)));
+                    }
+                }
+            },
+        }
+    }
+    json
+}
+
+fn hex_escape(prefix: &str, value: u32, digits: usize, upper: bool) -> String {
+    if upper {
+        format!("{prefix}{value:0digits$X}")
+    } else {
+        format!("{prefix}{value:0digits$x}")
+    }
 }
 
 /// `Basic base64(user ":" password)`, with the password's UTF-8 bytes as they are (RFC 7617
@@ -221,18 +247,25 @@ mod tests {
 
     #[test]
     fn echoed_forms_cover_escaped_and_percent_encoded_tokens() {
-        let forms = echoed_forms("PT:sëcret-ü\"");
+        let forms = echoed_forms("PT:sëcret-ü\"/<");
         let forms: Vec<&str> = forms.iter().map(ExposeSecret::expose_secret).collect();
 
-        assert_eq!(
-            forms,
-            [
-                "PT%3As%C3%ABcret-%C3%BC%22",
-                "PT%3as%c3%abcret-%c3%bc%22",
-                "PT:s\\u00EBcret-\\u00FC\\\"",
-                "PT:s\\u00ebcret-\\u00fc\\\"",
-            ]
-        );
+        for expected in [
+            "PT%3As%C3%ABcret-%C3%BC%22%2F%3C",
+            "PT%3as%c3%abcret-%c3%bc%22%2f%3c",
+            "PT:sëcret-ü\\\"/<",
+            "PT:s\\u00EBcret-\\u00FC\\\"/<",
+            "PT:s\\u00ebcret-\\u00fc\\\"/<",
+            "PT:sëcret-ü\\\"\\/<",
+            "PT:sëcret-ü\\\"/\\u003c",
+            "PT:s\\u00ebcret-\\u00fc\\\"\\/\\u003c",
+        ] {
+            assert!(
+                forms.contains(&expected),
+                "{expected} missing from {forms:?}"
+            );
+        }
+        assert_eq!(forms.len(), 14);
         assert!(echoed_forms("PTabc123-_.~").is_empty());
     }
 

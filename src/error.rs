@@ -493,6 +493,7 @@ fn decode_problem<T: DeserializeOwned>(
     exchange: &Exchange,
     secrets: &[&str],
 ) -> String {
+    let bytes = without_bom(bytes);
     if bytes.iter().all(u8::is_ascii_whitespace) {
         return "the body is empty, but the API document promises a JSON body".to_owned();
     }
@@ -507,7 +508,7 @@ fn decode_problem<T: DeserializeOwned>(
         return format!("the body is not JSON ({content_type}): {text:?}");
     }
 
-    let mut deserializer = serde_json::Deserializer::from_slice(without_bom(bytes));
+    let mut deserializer = serde_json::Deserializer::from_slice(bytes);
     match serde_path_to_error::deserialize::<_, T>(&mut deserializer) {
         Ok(_) => "the body does not match the API document".to_owned(),
         Err(err) => {
@@ -526,7 +527,6 @@ fn decode_problem<T: DeserializeOwned>(
 
 /// Says what a JSON body is instead of an object, or `None` when it starts like one.
 fn not_an_object(body: &[u8]) -> Option<String> {
-    let body = without_bom(body);
     let kind = match body.iter().find(|byte| !byte.is_ascii_whitespace())? {
         b'{' => return None,
         b'[' => "an array",

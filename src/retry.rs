@@ -156,8 +156,6 @@ pub(crate) fn with_jitter(wait: Duration) -> Duration {
     wait.mul_f64(0.5 + fraction / 2.0)
 }
 
-/// The wait a `Retry-After` value asks for: a number of seconds, or an HTTP date (a date in
-/// the past means now). `None` for a value that is neither.
 /// `instant + duration`, or a century later where that sum does not fit (a deadline or a wait
 /// of `Duration::MAX` is a setting the builder accepts, and means "no limit").
 pub(crate) fn later(instant: Instant, duration: Duration) -> Instant {
@@ -167,6 +165,8 @@ pub(crate) fn later(instant: Instant, duration: Duration) -> Instant {
         .unwrap_or_else(|| instant + CENTURY)
 }
 
+/// The wait a `Retry-After` value asks for: a number of seconds, or an HTTP date (a date in
+/// the past means now). `None` for a value that is neither.
 pub(crate) fn parse_retry_after(value: &str, now: SystemTime) -> Option<Duration> {
     let value = value.trim();
     if !value.is_empty() && value.bytes().all(|byte| byte.is_ascii_digit()) {

@@ -3,8 +3,8 @@
 //!
 //! progenitor calls [`ClientHooks::exec`] once per operation with a finished
 //! `reqwest::Request`. The implementation here adds the `Authorization` header, sends the
-//! request once, decides from the answer whether [`RetryPolicy`] allows another try and after
-//! what wait, and reads the body up to a limit before handing the response back.
+//! request once, reads the body up to a limit, and only then decides whether [`RetryPolicy`]
+//! allows another try and after what wait, before handing the response back.
 //!
 //! A retry sends the operation again from the start: [`crate::Client`] calls the generated
 //! method once more after the wait. The request is rebuilt only when it is needed, instead of
@@ -12,9 +12,9 @@
 //!
 //! What the transport saw (status, content type, the body, the number of attempts, the wait
 //! before the next one) is written into an [`Exchange`] that lives in a task-local slot for
-//! the duration of one call and is carried from attempt to attempt. The generated client's
-//! errors lose some of those facts, such as the status of a body that failed to parse;
-//! [`crate::Error`] takes them back from the `Exchange`.
+//! one attempt; [`crate::Client`] hands it on to the next attempt of the call. The generated
+//! client's errors lose some of those facts, such as the status of a body that failed to
+//! parse; [`crate::Error`] takes them back from the `Exchange`.
 //!
 //! Each call runs in a `tracing` span named `signalwire_request` with the operation id, the
 //! method and the path with ids replaced by `{id}`; attempts, statuses and retries are events

@@ -1,4 +1,7 @@
 //! Request paths: how a parameter is written into one, and how one is shown in logs.
+//!
+//! Kept apart from the transport because the generated code calls [`PathSegment`] (put there
+//! by `build/adjust.rs`) while the transport's spans and events use the other two.
 
 use std::fmt::{self, Write as _};
 
@@ -59,7 +62,8 @@ impl fmt::Write for Encoder<'_, '_> {
 fn needs_encoding(byte: u8) -> bool {
     matches!(
         byte,
-        0x00..=0x20 | 0x7f..=0xff | b'"' | b'#' | b'<' | b'>' | b'?' | b'`' | b'{' | b'}' | b'/' | b'%'
+        0x00..=0x20 | 0x7f..=0xff
+            | b'"' | b'#' | b'<' | b'>' | b'?' | b'`' | b'{' | b'}' | b'/' | b'%'
     )
 }
 

@@ -191,6 +191,11 @@ fixture!(
     )]
 );
 fixture!(
+    responses_body_nullable,
+    "responses-body-nullable",
+    [(E, "responses", "/components/schemas/Token")]
+);
+fixture!(
     docs_bare_info,
     "docs-bare-info",
     [(W, "docs", "/info"), (W, "docs", "/info"),]

@@ -214,37 +214,65 @@ fn check_body_is_object(ctx: &Context, body: &Body, out: &mut Vec<Finding>) {
         Body::Inline(pointer) => pointer.clone(),
         Body::None | Body::Raw => return,
     };
-    // `ref-resolves` reports what does not resolve.
-    let Some((pointer, schema)) = ctx
-        .doc
-        .get(&pointer)
-        .and_then(|value| ctx.doc.resolve(&pointer, value))
-    else {
+    let Some((pointer, problem)) = not_an_object(ctx, &pointer, 0) else {
         return;
-    };
-    let kind = match schema.get("type").and_then(Value::as_str) {
-        Some("object") => return,
-        Some(kind) => format!("of type `{kind}`"),
-        // Without a `type`, properties or a composition still describe an object.
-        None if ["properties", "allOf", "oneOf", "anyOf"]
-            .iter()
-            .any(|key| schema.get(key).is_some()) =>
-        {
-            return;
-        }
-        None => "without a type, so any JSON value".to_owned(),
     };
     out.push(
         Finding::error(
             RESPONSES,
             pointer,
             format!(
-                "a JSON response body must be an object, and this schema is {kind}: the client \
+                "a JSON response body must be an object, and this schema {problem}: the client \
                  refuses any other body before decoding it (`decode_json`)"
             ),
         )
-        .hint("wrap the value in an object, as every SignalWire response does"),
+        .hint("make it an object, as every SignalWire response is"),
     );
+}
+
+/// Where and how the schema at `pointer` admits something other than a JSON object: another
+/// type, no type at all, `null`, or a `oneOf`/`anyOf` choice that is not an object.
+fn not_an_object(ctx: &Context, pointer: &str, depth: usize) -> Option<(String, String)> {
+    // `ref-resolves` reports what does not resolve, and cycles.
+    let (pointer, schema) = ctx
+        .doc
+        .get(pointer)
+        .and_then(|value| ctx.doc.resolve(pointer, value))?;
+    if depth > 16 {
+        return None;
+    }
+    if schema.get("nullable").and_then(Value::as_bool) == Some(true) {
+        return Some((
+            pointer,
+            "is nullable, and a `null` body would be refused".to_owned(),
+        ));
+    }
+    match schema.get("type").and_then(Value::as_str) {
+        Some("object") => return None,
+        Some(kind) => return Some((pointer, format!("is of type `{kind}`"))),
+        None => {}
+    }
+    for key in ["oneOf", "anyOf"] {
+        let Some(choices) = schema.get(key).and_then(Value::as_array) else {
+            continue;
+        };
+        let choices_pointer = push_pointer(&pointer, key);
+        return (0..choices.len()).find_map(|index| {
+            not_an_object(
+                ctx,
+                &push_pointer(&choices_pointer, &index.to_string()),
+                depth + 1,
+            )
+        });
+    }
+    let object_keys = ["properties", "additionalProperties", "required", "allOf"];
+    if object_keys.iter().any(|key| schema.get(key).is_some()) {
+        return None;
+    }
+    Some((
+        pointer,
+        "has no type, so it allows any JSON value".to_owned(),
+    ))
 }
 
 fn report_mixed_bodies(
