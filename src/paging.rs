@@ -9,8 +9,9 @@
 //! lead the credentials there. The cursor is percent-decoded once and encoded once, so `+`, `/`
 //! and `=` in it survive (a `+` is a plus, not a space: the links are URLs, not form data).
 //!
-//! Two guards stop a listing that would never end: a cursor the service already sent is an
-//! error, and so is going past the page limit ([`DEFAULT_MAX_PAGES`] unless set).
+//! Two guards stop a listing that would never end: a cursor that would repeat a request
+//! already made (the stream's page size replacing the link's) is an error, and so is going past
+//! the page limit ([`DEFAULT_MAX_PAGES`] unless set).
 
 use std::collections::HashSet;
 use std::future::{Future, IntoFuture};
@@ -76,6 +77,9 @@ impl PageCursor {
         for pair in query.split('&').filter(|pair| !pair.is_empty()) {
             let (name, value) = pair.split_once('=').unwrap_or((pair, ""));
             let name = percent_decode(name).unwrap_or_default();
+            if !["page_token", "page_number", "page_size"].contains(&name.as_str()) {
+                continue; // Other parameters are not part of the cursor.
+            }
             let Some(value) = percent_decode(value) else {
                 let problem = format!(
                     "links.next has a `{name}` that is not text once decoded, so it cannot be \
@@ -83,18 +87,21 @@ impl PageCursor {
                 );
                 return Err(Error::paging(OPERATION, problem));
             };
-            let number = |largest: u32| match value.parse::<u32>() {
-                Ok(number) if number <= largest => Ok(number),
+            let number = |range: std::ops::RangeInclusive<u32>| match value.parse::<u32>() {
+                Ok(number) if range.contains(&number) => Ok(number),
                 _ => Err(Error::paging(
                     OPERATION,
-                    format!("links.next has `{name}={value}`, not a number from 0 to {largest}"),
+                    format!(
+                        "links.next has `{name}={value}`, not a number from {} to {}",
+                        range.start(),
+                        range.end()
+                    ),
                 )),
             };
             match name.as_str() {
                 "page_token" => cursor.page_token = Some(value.clone()),
-                "page_number" => cursor.page_number = Some(number(MAX_PAGE_NUMBER)?),
-                "page_size" => cursor.page_size = Some(number(MAX_PAGE_SIZE)?),
-                _ => {}
+                "page_number" => cursor.page_number = Some(number(0..=MAX_PAGE_NUMBER)?),
+                _ => cursor.page_size = Some(number(1..=MAX_PAGE_SIZE)?),
             }
         }
 
@@ -109,9 +116,6 @@ impl PageCursor {
                 page_number: Some(1..),
                 ..
             } => "has a page_number above 0 but no page_token",
-            PageCursor {
-                page_size: Some(0), ..
-            } => "asks for pages of 0 tokens",
             _ => return Ok(cursor),
         };
         Err(Error::paging(
@@ -525,26 +529,28 @@ mod tests {
              2147483647"
         );
 
-        for (link, problem) in [
-            (
-                "/x?page_number=1",
-                "has a page_number above 0 but no page_token",
-            ),
-            ("/x?page_token=A&page_size=0", "asks for pages of 0 tokens"),
-        ] {
-            let message = PageCursor::from_link(link).unwrap_err().to_string();
-            assert_eq!(
-                message,
-                format!("list_conference_tokens: links.next `{link}` {problem}")
-            );
-        }
-        let message = PageCursor::from_link("/x?page_token=A&page_size=5000")
+        let message = PageCursor::from_link("/x?page_number=1")
             .unwrap_err()
             .to_string();
         assert_eq!(
             message,
-            "list_conference_tokens: links.next has `page_size=5000`, not a number from 0 to 1000"
+            "list_conference_tokens: links.next `/x?page_number=1` has a page_number above 0 but \
+             no page_token"
         );
+        for size in ["0", "5000"] {
+            let link = format!("/x?page_token=A&page_size={size}");
+            let message = PageCursor::from_link(&link).unwrap_err().to_string();
+            assert_eq!(
+                message,
+                format!(
+                    "list_conference_tokens: links.next has `page_size={size}`, not a number from \
+                     1 to 1000"
+                )
+            );
+        }
+        // Parameters outside the cursor are ignored, whatever they hold.
+        let cursor = PageCursor::from_link("/x?utm=%FF&page_token=A").unwrap();
+        assert_eq!(cursor.page_token(), Some("A"));
         let message = PageCursor::from_link("/x?page_token=%FF%01")
             .unwrap_err()
             .to_string();

@@ -780,34 +780,6 @@ async fn cursors_that_differ_only_in_an_overridden_page_size_are_a_repeat() {
     assert_eq!(items[2].as_ref().unwrap_err().kind(), ErrorKind::Paging);
 }
 
-/// A cursor is held as text; one whose bytes are not UTF-8 once decoded could not be sent
-/// back unchanged, so the listing ends with a paging error after the page's own tokens.
-#[tokio::test]
-async fn a_cursor_that_is_not_text_ends_the_listing_after_its_page() {
-    let server = ScriptedServer::start(vec![
-        Reply::json(200, &page(Some("/x?page_token=%FF%01"), &[1])),
-        Reply::json(200, &page(None, &[2])),
-    ])
-    .await;
-    let client = client_with(&server.base_url, RetryPolicy::never());
-
-    let items: Vec<_> = client.conference_tokens(&conference_id()).collect().await;
-
-    assert_eq!(server.requests().len(), 1);
-    assert_eq!(items.len(), 2);
-    assert_eq!(
-        items[0].as_ref().unwrap().token.expose_secret(),
-        format!("vpt_{:032}", 1)
-    );
-    let error = items[1].as_ref().unwrap_err();
-    assert_eq!(error.kind(), ErrorKind::Paging);
-    assert_eq!(
-        error.to_string(),
-        "list_conference_tokens: links.next has a `page_token` that is not text once decoded, \
-         so it cannot be sent back unchanged"
-    );
-}
-
 /// `page_number` is an int32 with minimum 0 in the document: a `u32` above `i32::MAX` is
 /// refused before sending, not wrapped into a negative number.
 #[tokio::test]
@@ -836,62 +808,55 @@ async fn a_page_number_above_i32_max_is_refused_not_wrapped() {
     );
 }
 
-/// The same through a `links.next` the stream follows.
+/// A `links.next` the client cannot follow is the service's doing: the listing hands out the
+/// page's own tokens, then ends with a paging error that says what is wrong, without asking
+/// for another page.
 #[tokio::test]
-async fn a_next_link_with_a_page_number_above_i32_max_is_not_wrapped() {
-    let server = ScriptedServer::start(vec![
-        Reply::json(
-            200,
-            &page(Some("/x?page_token=A&page_number=3000000000"), &[1]),
+async fn links_that_cannot_be_followed_end_the_listing_after_their_page() {
+    let cases = [
+        (
+            // Held as text, a cursor that is not UTF-8 could not be sent back unchanged.
+            "/x?page_token=%FF%01",
+            "links.next has a `page_token` that is not text once decoded, so it cannot be sent \
+             back unchanged",
         ),
-        Reply::json(200, &page(None, &[2])),
-    ])
-    .await;
-    let client = client_with(&server.base_url, RetryPolicy::never());
+        (
+            // The document's page_number is an int32; it must not wrap to a negative number.
+            "/x?page_token=A&page_number=3000000000",
+            "links.next has `page_number=3000000000`, not a number from 0 to 2147483647",
+        ),
+        (
+            "/x?page_number=1",
+            "links.next `/x?page_number=1` has a page_number above 0 but no page_token",
+        ),
+        (
+            "/x?page_token=A&page_size=5000",
+            "links.next has `page_size=5000`, not a number from 1 to 1000",
+        ),
+    ];
+    for (link, problem) in cases {
+        let server = ScriptedServer::start(vec![
+            Reply::json(200, &page(Some(link), &[1])),
+            Reply::json(200, &page(None, &[2])),
+        ])
+        .await;
+        let client = client_with(&server.base_url, RetryPolicy::never());
 
-    let items: Vec<_> = client.conference_tokens(&conference_id()).collect().await;
+        let items: Vec<_> = client.conference_tokens(&conference_id()).collect().await;
 
-    assert_eq!(server.requests().len(), 1);
-    assert_eq!(items.len(), 2);
-    assert!(items[0].is_ok());
-    assert_eq!(
-        items[1].as_ref().unwrap_err().to_string(),
-        "list_conference_tokens: links.next has `page_number=3000000000`, not a number from 0 \
-         to 2147483647"
-    );
-}
-
-/// A link with a page number above 0 but no page token cannot be followed: the service's
-/// doing, so a paging error, not an invalid argument the caller never gave.
-#[tokio::test]
-async fn a_next_link_with_only_a_page_number_is_a_paging_problem() {
-    let server = ScriptedServer::start(vec![
-        Reply::json(200, &page(Some("/x?page_number=1"), &[1])),
-        Reply::json(200, &page(None, &[2])),
-    ])
-    .await;
-    let client = client_with(&server.base_url, RetryPolicy::never());
-
-    let items: Vec<_> = client.conference_tokens(&conference_id()).collect().await;
-
-    assert_eq!(items.len(), 2);
-    assert_eq!(items[1].as_ref().unwrap_err().kind(), ErrorKind::Paging);
-}
-
-/// A `page_size` outside 1..=1000 in `links.next` is the service's doing, not the caller's.
-#[tokio::test]
-async fn a_next_link_with_an_out_of_range_page_size_is_a_paging_problem() {
-    let server = ScriptedServer::start(vec![
-        Reply::json(200, &page(Some("/x?page_token=A&page_size=5000"), &[1])),
-        Reply::json(200, &page(None, &[2])),
-    ])
-    .await;
-    let client = client_with(&server.base_url, RetryPolicy::never());
-
-    let items: Vec<_> = client.conference_tokens(&conference_id()).collect().await;
-
-    assert_eq!(items.len(), 2);
-    assert_eq!(items[1].as_ref().unwrap_err().kind(), ErrorKind::Paging);
+        assert_eq!(server.requests().len(), 1, "{link}");
+        assert_eq!(items.len(), 2, "{link}");
+        assert_eq!(
+            items[0].as_ref().unwrap().token.expose_secret(),
+            format!("vpt_{:032}", 1)
+        );
+        let error = items[1].as_ref().unwrap_err();
+        assert_eq!(error.kind(), ErrorKind::Paging, "{link}");
+        assert_eq!(
+            error.to_string(),
+            format!("list_conference_tokens: {problem}")
+        );
+    }
 }
 
 #[tokio::test]
