@@ -143,6 +143,10 @@ async fn main() -> ExitCode {
                 eprintln!("  caused by: {cause}");
                 source = cause.source();
             }
+            if error.setting() == Some("base_url") {
+                // The library names its own setting; here the value came from the flag.
+                eprintln!("  (base_url is the value of --base-url)");
+            }
             match error.kind() {
                 ErrorKind::Config | ErrorKind::InvalidArgument => ExitCode::from(EXIT_USAGE),
                 _ => ExitCode::from(EXIT_FAILURE),

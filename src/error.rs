@@ -228,6 +228,28 @@ impl Error {
         }
     }
 
+    /// For a configuration error, the setting at fault as the message names it: a builder
+    /// method such as `base_url`, or an environment variable such as `SIGNALWIRE_SPACE`. A
+    /// program that takes the value from its own flag can point its user there instead.
+    ///
+    /// ```
+    /// use signalwire_conference_tokens::Client;
+    ///
+    /// let error = Client::builder()
+    ///     .base_url("ftp://example.com")
+    ///     .project_id("c22d24f6-5a47-4597-9a23-c7d01e696b92")
+    ///     .api_token("PT-token")
+    ///     .build()
+    ///     .unwrap_err();
+    /// assert_eq!(error.setting(), Some("base_url"));
+    /// ```
+    pub fn setting(&self) -> Option<&str> {
+        match &self.inner.detail {
+            Detail::Config { setting, .. } => Some(setting),
+            _ => None,
+        }
+    }
+
     /// Whether the client's settings are wrong ([`ErrorKind::Config`]).
     pub fn is_config(&self) -> bool {
         self.kind() == ErrorKind::Config

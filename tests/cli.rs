@@ -308,7 +308,7 @@ async fn bad_usage_and_configuration_exit_with_2() {
             credentials(),
             "error: invalid configuration: base_url `http://example.com` uses plain http, which \
              SignalWire refuses and which would expose the credentials; use https (plain http is \
-             allowed only on a loopback host)\n",
+             allowed only on a loopback host)\n  (base_url is the value of --base-url)\n",
         ),
         (
             vec!["get", stand_in::FIRST_TOKEN_ID],
