@@ -17,6 +17,15 @@
 //! What it leaves out: it reads no configuration file, and the table measures text in
 //! characters, so names in scripts whose characters are wider than one column misalign it.
 
+/// A line on stderr. `eprintln!` panics when stderr is closed (`2>&-`, or a pipe whose reader
+/// left); the line is dropped instead, and the exit status still tells what happened.
+macro_rules! say {
+    ($($arg:tt)*) => {{
+        use std::io::Write as _;
+        let _ = writeln!(std::io::stderr(), $($arg)*);
+    }};
+}
+
 #[path = "support/output.rs"]
 mod output;
 
@@ -111,13 +120,13 @@ impl From<io::Error> for Failure {
 #[tokio::main]
 async fn main() -> ExitCode {
     if let Err(problem) = install_logging() {
-        eprintln!("error: {problem}");
+        say!("error: {problem}");
         return ExitCode::from(EXIT_USAGE);
     }
     let invocation = match parse(std::env::args().skip(1)) {
         Ok(invocation) => invocation,
         Err(problem) => {
-            eprint!("error: {problem}\n\n{USAGE}");
+            say!("error: {problem}\n\n{}", USAGE.trim_end());
             return ExitCode::from(EXIT_USAGE);
         }
     };
@@ -133,19 +142,19 @@ async fn main() -> ExitCode {
             ExitCode::SUCCESS
         }
         Err(Failure::Stdout(error)) => {
-            eprintln!("error: cannot write to stdout: {error}");
+            say!("error: cannot write to stdout: {error}");
             ExitCode::from(EXIT_FAILURE)
         }
         Err(Failure::Client(error)) => {
-            eprintln!("error: {error}");
+            say!("error: {error}");
             let mut source = std::error::Error::source(&error);
             while let Some(cause) = source {
-                eprintln!("  caused by: {cause}");
+                say!("  caused by: {cause}");
                 source = cause.source();
             }
             if error.setting() == Some("base_url") {
                 // The library names its own setting; here the value came from the flag.
-                eprintln!("  (base_url is the value of --base-url)");
+                say!("  (base_url is the value of --base-url)");
             }
             match error.kind() {
                 ErrorKind::Config | ErrorKind::InvalidArgument => ExitCode::from(EXIT_USAGE),
@@ -223,7 +232,9 @@ fn parse(args: impl Iterator<Item = String>) -> Result<Invocation, String> {
                     .ok_or_else(|| {
                         format!("--timeout `{raw}` is not a positive number of seconds")
                     })?;
-                timeout = Some(Duration::from_secs_f64(seconds));
+                let limit = Duration::try_from_secs_f64(seconds)
+                    .map_err(|_| format!("--timeout `{raw}` is too large"))?;
+                timeout = Some(limit);
             }
             "--output" => {
                 output = match value("--output")?.as_str() {
@@ -250,6 +261,9 @@ fn parse(args: impl Iterator<Item = String>) -> Result<Invocation, String> {
                 page_size = Some(size);
             }
             "--page-token" => page_token = Some(value("--page-token")?),
+            "--all" if inline.is_some() => {
+                return Err("--all takes no value; give it alone".to_owned());
+            }
             "--all" => all = true,
             "--space" | "--project-id" | "--api-token" | "--token" => {
                 return Err(format!(
@@ -352,11 +366,19 @@ async fn run(invocation: Invocation) -> Result<(), Failure> {
                     tokens.finish(&mut out)?;
                     out.flush()?;
                     // The table has no room for the cursor; say how to go on where a person
-                    // reads it, and keep stdout to the table.
-                    if let Some(next) = PageCursor::next_of(&page)?
-                        && let Some(token) = next.page_token()
-                    {
-                        eprintln!("next page: --page-token {token}");
+                    // reads it, and keep stdout to the table. The page itself was fine, so a
+                    // link that cannot be followed is only a note, as it is in the JSON.
+                    match PageCursor::next_of(&page) {
+                        Ok(Some(next)) => {
+                            if let Some(token) = next.page_token() {
+                                let token = output::printable(token);
+                                say!("next page: --page-token {token}");
+                            }
+                        }
+                        Ok(None) => {}
+                        Err(error) => {
+                            say!("note: no next page: {error}");
+                        }
                     }
                 }
             }

@@ -89,7 +89,7 @@ impl fmt::Debug for Credentials {
 /// The value is not echoed back: a swapped token would otherwise end up in the message.
 fn parse_project_id(value: &str, setting: &str) -> Result<Uuid, Error> {
     check_no_stray_characters(value, setting)?;
-    if value.contains(':') {
+    if value.contains(':') && Uuid::try_parse(value).is_err() {
         return Err(Error::config(
             setting,
             "contains `:`, which HTTP Basic authentication cannot carry in a user name; \

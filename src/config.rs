@@ -315,16 +315,16 @@ fn normalize_space(raw: &str) -> Result<String, String> {
 
     if space.contains('/') {
         return Err(format!(
-            "`{}` has a path; give the space name alone, such as `example`, or use the base \
+            "{} has a path; give the space name alone, such as `example`, or use the base \
              URL setting for a proxy",
-            raw.trim()
+            quote_url(raw.trim())
         ));
     }
     if space.contains('.') {
         return Err(format!(
-            "`{}` is not one DNS label; give only the first part of the host, such as `example` \
+            "{} is not one DNS label; give only the first part of the host, such as `example` \
              for example.signalwire.com, or use the base URL setting for another host",
-            raw.trim()
+            quote_url(raw.trim())
         ));
     }
     let is_label = space.len() <= 63
@@ -335,9 +335,9 @@ fn normalize_space(raw: &str) -> Result<String, String> {
         && !space.ends_with('-');
     if space.is_empty() || !is_label {
         return Err(format!(
-            "`{}` is not a valid space name; it may hold only letters, digits and inner \
+            "{} is not a valid space name; it may hold only letters, digits and inner \
              hyphens, such as `example`",
-            raw.trim()
+            quote_url(raw.trim())
         ));
     }
     Ok(space)
@@ -351,6 +351,13 @@ fn parse_base_url(raw: &str, setting: &str) -> Result<String, Error> {
     if trimmed != raw {
         return Err(invalid(
             "starts or ends with white space; remove it".to_owned(),
+        ));
+    }
+
+    if raw.contains(char::is_control) {
+        // The URL parser would drop a tab or newline inside and build another URL than typed.
+        return Err(invalid(
+            "contains a control character such as a newline or tab; remove it".to_owned(),
         ));
     }
 
@@ -397,13 +404,13 @@ fn parse_base_url(raw: &str, setting: &str) -> Result<String, Error> {
     Ok(url.as_str().trim_end_matches('/').to_owned())
 }
 
-/// The URL in backquotes, unless it may hold a secret (user info, a query or a fragment), which
-/// must not reach an error message.
+/// The URL (or space) in backquotes, shortened and escaped, unless it may hold a secret (user
+/// info, a query or a fragment), which must not reach an error message.
 fn quote_url(raw: &str) -> String {
     if raw.contains(['@', '?', '#']) {
         "the value (not shown, since it may hold credentials)".to_owned()
     } else {
-        format!("`{raw}`")
+        format!("`{}`", crate::error::excerpt(raw))
     }
 }
 

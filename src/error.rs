@@ -19,7 +19,7 @@ use reqwest::StatusCode;
 use serde::de::DeserializeOwned;
 
 use crate::generated::types::ErrorBody;
-use crate::transport::{Exchange, TimeLimit, without_bom};
+use crate::transport::{Exchange, TimeLimit, parse_object, without_bom};
 
 /// How many server messages [`Error`]'s `Display` shows before summarising the rest.
 const SHOWN_MESSAGES: usize = 5;
@@ -81,32 +81,46 @@ impl fmt::Display for ServerMessage {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let mut wrote = false;
         if let Some(code) = self.code.as_deref().or(self.kind.as_deref()) {
-            write!(f, "{}", shorten(code))?;
+            write!(f, "{}", excerpt(code))?;
             wrote = true;
         }
         if let Some(message) = &self.message {
             if wrote {
                 f.write_str(": ")?;
             }
-            write!(f, "{}", shorten(message))?;
+            write!(f, "{}", excerpt(message))?;
             wrote = true;
         }
         if let Some(attribute) = &self.attribute {
             if wrote {
                 f.write_str(" ")?;
             }
-            write!(f, "(attribute `{}`)", shorten(attribute))?;
+            write!(f, "(attribute `{}`)", excerpt(attribute))?;
         }
         Ok(())
     }
 }
 
 /// The first [`SNIPPET_CHARS`] characters of `text`, with `…` when there were more.
-fn shorten(text: &str) -> std::borrow::Cow<'_, str> {
-    match text.char_indices().nth(SNIPPET_CHARS) {
-        Some((cut, _)) => format!("{}…", &text[..cut]).into(),
-        None => text.into(),
+/// Text from outside (the server, a setting) as a message may quote it: cut to a few hundred
+/// characters, with control characters and the ones that reorder text on screen (bidirectional
+/// overrides) escaped, so that it can neither make a message arbitrarily long, nor break it
+/// over lines, nor move a terminal's cursor.
+pub(crate) fn excerpt(text: &str) -> String {
+    let mut excerpt = String::with_capacity(text.len().min(SNIPPET_CHARS * 2));
+    for (count, c) in text.chars().enumerate() {
+        if count == SNIPPET_CHARS {
+            excerpt.push('…');
+            break;
+        }
+        let reorders = matches!(c, '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}');
+        if c.is_control() || reorders {
+            excerpt.extend(c.escape_default());
+        } else {
+            excerpt.push(c);
+        }
     }
+    excerpt
 }
 
 /// A failure of a client operation, or of building the client.
@@ -433,7 +447,7 @@ impl Error {
         let parsed = exchange
             .body
             .as_ref()
-            .and_then(|body| serde_json::from_slice::<ErrorBody>(body).ok())
+            .and_then(|body| parse_object::<ErrorBody>(body).ok())
             .map(|body| server_messages(&body, secrets))
             .unwrap_or_default();
         let body = parsed
@@ -485,6 +499,10 @@ fn server_messages(body: &ErrorBody, secrets: &[&str]) -> Vec<ServerMessage> {
         .errors
         .iter()
         .map(|e| item(&e.type_, &e.code, &e.message, &e.attribute, &e.url))
+        // An item with nothing a message would show says nothing.
+        .filter(|m| {
+            m.code.is_some() || m.kind.is_some() || m.message.is_some() || m.attribute.is_some()
+        })
         .collect();
 
     let flat = item(
@@ -525,7 +543,9 @@ fn decode_problem<T: DeserializeOwned>(
     }
     if bytes.trim_ascii_start().first() != Some(&b'{') {
         let content_type = exchange.content_type();
-        let content_type = content_type.as_deref().unwrap_or("no content type");
+        let content_type = content_type
+            .as_deref()
+            .map_or("no content type".into(), excerpt);
         let text = Snippet::text_of(bytes, secrets);
         return format!("the body is not JSON ({content_type}): {text:?}");
     }
@@ -599,7 +619,7 @@ impl Snippet {
     fn text_of(body: &[u8], secrets: &[&str]) -> String {
         let text = scrub(&String::from_utf8_lossy(body), secrets);
         let folded: Vec<&str> = text.split_whitespace().collect();
-        shorten(&folded.join(" ")).into_owned()
+        excerpt(&folded.join(" "))
     }
 }
 
@@ -671,7 +691,7 @@ impl fmt::Display for Error {
                     describe(inner.status)
                 )?;
                 match location {
-                    Some(location) => write!(f, "`{location}`")?,
+                    Some(location) => write!(f, "`{}`", excerpt(location))?,
                     None => f.write_str("no Location")?,
                 }
                 f.write_str(
@@ -766,7 +786,10 @@ fn write_messages(f: &mut fmt::Formatter<'_>, messages: &[ServerMessage]) -> fmt
 }
 
 fn write_snippet(f: &mut fmt::Formatter<'_>, body: &Snippet) -> fmt::Result {
-    let content_type = body.content_type.as_deref().unwrap_or("no content type");
+    let content_type = body
+        .content_type
+        .as_deref()
+        .map_or("no content type".into(), excerpt);
     if body.text.is_empty() {
         write!(f, " with an empty body ({content_type})")
     } else {

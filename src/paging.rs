@@ -15,6 +15,7 @@
 
 use std::collections::HashSet;
 use std::future::{Future, IntoFuture};
+use std::hash::{BuildHasher, RandomState};
 use std::num::NonZeroU32;
 use std::pin::Pin;
 use std::task::{Context, Poll};
@@ -82,8 +83,9 @@ impl PageCursor {
             }
             let Some(value) = percent_decode(value) else {
                 let problem = format!(
-                    "links.next has a `{name}` that is not text once decoded, so it cannot be \
-                     sent back unchanged"
+                    "links.next has a `{}` that is not text once decoded, so it cannot be \
+                     sent back unchanged",
+                    crate::error::excerpt(&name)
                 );
                 return Err(Error::paging(OPERATION, problem));
             };
@@ -92,7 +94,9 @@ impl PageCursor {
                 _ => Err(Error::paging(
                     OPERATION,
                     format!(
-                        "links.next has `{name}={value}`, not a number from {} to {}",
+                        "links.next has `{}={}`, not a number from {} to {}",
+                        crate::error::excerpt(&name),
+                        crate::error::excerpt(&value),
                         range.start(),
                         range.end()
                     ),
@@ -120,7 +124,7 @@ impl PageCursor {
         };
         Err(Error::paging(
             OPERATION,
-            format!("links.next `{link}` {problem}"),
+            format!("links.next `{}` {problem}", crate::error::excerpt(link)),
         ))
     }
 
@@ -294,7 +298,12 @@ pub struct ConferenceTokens {
     page_size: Option<u32>,
     max_pages: u64,
     pages_fetched: u64,
-    seen_cursors: HashSet<PageCursor>,
+    /// Fingerprints of the cursors requested so far, not the cursors themselves: a hostile
+    /// server could send a cursor of megabytes with each of 100,000 pages. Two cursors share a
+    /// fingerprint with odds of about one in a billion at the page limit, which would end the
+    /// listing with a false "same cursor twice".
+    seen_cursors: HashSet<u64>,
+    fingerprints: RandomState,
     buffered: std::vec::IntoIter<ConferenceToken>,
     next: Option<PageCursor>,
     in_flight: Option<PageFuture>,
@@ -313,6 +322,7 @@ impl ConferenceTokens {
             max_pages: DEFAULT_MAX_PAGES,
             pages_fetched: 0,
             seen_cursors: HashSet::new(),
+            fingerprints: RandomState::new(),
             buffered: Vec::new().into_iter(),
             next: Some(PageCursor::default()),
             in_flight: None,
@@ -357,7 +367,7 @@ impl ConferenceTokens {
             page_size: self.page_size.or(cursor.page_size),
             ..cursor.clone()
         };
-        if !self.seen_cursors.insert(sent) {
+        if !self.seen_cursors.insert(self.fingerprints.hash_one(&sent)) {
             return Err(Error::paging(
                 OPERATION,
                 format!(
@@ -423,10 +433,12 @@ impl Stream for ConferenceTokens {
                 Poll::Ready(page) => page,
             };
             this.in_flight = None;
-            this.pages_fetched += 1;
 
             let page = match page {
-                Ok(page) => page,
+                Ok(page) => {
+                    this.pages_fetched += 1;
+                    page
+                }
                 Err(error) => {
                     this.finished = true;
                     return Poll::Ready(Some(Err(error)));

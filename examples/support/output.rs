@@ -132,7 +132,7 @@ fn write_row(
 /// A short value shows at most half of itself.
 fn mask(value: &str) -> String {
     let shown = TOKEN_SHOWN.min(value.chars().count() / 2);
-    let mut masked: String = value.chars().take(shown).collect();
+    let mut masked = printable(&value.chars().take(shown).collect::<String>());
     masked.push('…');
     masked
 }
@@ -148,11 +148,13 @@ fn cut(text: &str, width: usize) -> String {
     cut
 }
 
-/// Control characters from the service would break the table's lines; show them escaped.
-fn printable(text: &str) -> String {
+/// Control characters from the service would break the table's lines or drive the terminal,
+/// and bidirectional overrides would reorder what it shows; all of them are shown escaped.
+pub fn printable(text: &str) -> String {
     text.chars()
         .map(|c| {
-            if c.is_control() {
+            let reorders = matches!(c, '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}');
+            if c.is_control() || reorders {
                 c.escape_default().to_string()
             } else {
                 c.to_string()
@@ -182,14 +184,14 @@ impl Progress {
             return;
         }
         // Carriage return and "erase line", so the line is replaced rather than repeated.
-        eprint!("\r\x1b[2K{}", progress_text(pages, tokens));
+        let _ = write!(io::stderr(), "\r\x1b[2K{}", progress_text(pages, tokens));
         self.shown = true;
     }
 
     /// Removes the line, so that what comes next on the terminal starts on a clean line.
     pub fn clear(&mut self) {
         if self.shown {
-            eprint!("\r\x1b[2K");
+            let _ = write!(io::stderr(), "\r\x1b[2K");
             self.shown = false;
         }
     }
@@ -326,6 +328,8 @@ mod tests {
         assert_eq!(mask("vpt_62c65414de4d067d07415a7ced8183be"), "vpt_62c6…");
         assert_eq!(mask("12345678"), "1234…");
         assert_eq!(mask("x"), "…");
+        assert_eq!(mask("\u{1b}[2Jvpt_1234567"), "\\u{1b}[2Jvpt…");
+        assert_eq!(printable("a\u{202e}b\tc"), "a\\u{202e}b\\tc");
         assert_eq!(mask(""), "…");
     }
 
