@@ -118,6 +118,9 @@ impl ClientBuilder {
         let read = |name: &'static str| -> Result<Option<Setting<String>>, Error> {
             Ok(read_env(name)?.map(|value| Setting { value, name }))
         };
+        // Every variable is read here, so one that is not Unicode fails even where a later
+        // setting would make it unused (a base URL replaces the space); deferring the error to
+        // `build` would need a builder field for it.
         Ok(Self {
             space: read(env::SPACE)?,
             base_url: read(env::BASE_URL)?,

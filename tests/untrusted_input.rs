@@ -1007,6 +1007,7 @@ async fn a_closed_stderr_keeps_the_documented_exit_status() {
 // 5. The `mock` feature, used as the README shows
 // =============================================================================================
 
+#[cfg(feature = "mock")]
 mod mocks {
     use super::*;
     use signalwire_conference_tokens::mock::{self, MockServer, MockServerExt};
