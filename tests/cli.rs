@@ -1,6 +1,7 @@
 //! The `conference_tokens` example as a user runs it: the built binary against a local
 //! stand-in, with credentials in the environment, checking stdout, stderr and exit status.
 
+mod common;
 #[path = "../examples/support/stand_in.rs"]
 mod stand_in;
 
@@ -8,33 +9,14 @@ mod stand_in;
 #[path = "../examples/support/output.rs"]
 mod output;
 
-use std::path::PathBuf;
 use std::process::{Command, Output, Stdio};
 
+use common::cli_binary;
 use serde_json::Value;
-
-/// The example binary, which `cargo test` builds next to the test binaries.
-fn binary() -> PathBuf {
-    let exe = std::env::current_exe().unwrap();
-    let path = exe
-        .parent()
-        .unwrap()
-        .parent()
-        .unwrap()
-        .join("examples")
-        .join("conference_tokens");
-    assert!(
-        path.exists(),
-        "{} is missing; run `cargo test` (which builds the examples) or `cargo build --example \
-         conference_tokens` first",
-        path.display()
-    );
-    path
-}
 
 /// Runs the tool with only the given environment (plus nothing inherited).
 async fn run(args: &[&str], env: &[(&str, &str)]) -> Output {
-    let mut command = Command::new(binary());
+    let mut command = Command::new(cli_binary());
     command.args(args).env_clear();
     for (name, value) in env {
         command.env(name, value);
@@ -656,7 +638,7 @@ async fn an_invalid_rust_log_exits_with_2_before_any_request() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_reader_that_stops_early_ends_the_listing_quietly() {
     let server = stand_in::StandIn::start(7).await.unwrap();
-    let mut command = Command::new(binary());
+    let mut command = Command::new(cli_binary());
     command
         .args([
             "--base-url",

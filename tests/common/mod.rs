@@ -73,3 +73,22 @@ pub fn client_without_retries(base_url: &str) -> Client {
         .build()
         .unwrap()
 }
+
+/// The `conference_tokens` example binary, which `cargo test` builds next to the test binaries.
+pub fn cli_binary() -> std::path::PathBuf {
+    let exe = std::env::current_exe().unwrap();
+    let path = exe
+        .parent()
+        .unwrap()
+        .parent()
+        .unwrap()
+        .join("examples")
+        .join("conference_tokens");
+    assert!(
+        path.exists(),
+        "{} is missing; run `cargo test` (which builds the examples) or `cargo build --example \
+         conference_tokens` first",
+        path.display()
+    );
+    path
+}
