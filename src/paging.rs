@@ -83,9 +83,8 @@ impl PageCursor {
             }
             let Some(value) = percent_decode(value) else {
                 let problem = format!(
-                    "links.next has a `{}` that is not text once decoded, so it cannot be \
-                     sent back unchanged",
-                    crate::error::excerpt(&name)
+                    "links.next has a `{name}` that is not text once decoded, so it cannot be \
+                     sent back unchanged"
                 );
                 return Err(Error::paging(OPERATION, problem));
             };
@@ -94,8 +93,8 @@ impl PageCursor {
                 _ => Err(Error::paging(
                     OPERATION,
                     format!(
-                        "links.next has `{}={}`, not a number from {} to {}",
-                        crate::error::excerpt(&name),
+                        // `name` is one of the three above; the value is the server's.
+                        "links.next has `{name}={}`, not a number from {} to {}",
                         crate::error::excerpt(&value),
                         range.start(),
                         range.end()

@@ -11,7 +11,7 @@ mod output;
 
 use std::process::{Command, Output, Stdio};
 
-use common::cli_binary;
+use common::{cli_binary, output_with_stdout_closed};
 use serde_json::Value;
 
 /// Runs the tool with only the given environment (plus nothing inherited).
@@ -652,14 +652,7 @@ async fn a_reader_that_stops_early_ends_the_listing_quietly() {
         .stdout(Stdio::piped())
         .stderr(Stdio::piped());
 
-    let output = tokio::task::spawn_blocking(move || {
-        let mut child = command.spawn().unwrap();
-        // Like `| head -c 0`: the reader is gone before the first page is written.
-        drop(child.stdout.take());
-        child.wait_with_output().unwrap()
-    })
-    .await
-    .unwrap();
+    let output = output_with_stdout_closed(command).await;
 
     assert_eq!(
         output.status.code(),

@@ -640,61 +640,19 @@ fn text(bytes: &[u8]) -> String {
     String::from_utf8_lossy(bytes).into_owned()
 }
 
-/// A huge but finite `--timeout` is "a positive number of seconds" that does not fit a
-/// `Duration`: bad usage (exit 2), not a panic (exit 101).
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn a_huge_timeout_is_bad_usage_not_a_panic() {
-    let output = run(cli(&[
-        "--base-url",
-        "http://127.0.0.1:9",
-        "--timeout",
-        "1e20",
-        "get",
-        TOKEN_ID,
-    ]))
-    .await;
-
-    assert_eq!(
-        output.status.code(),
-        Some(2),
-        "stderr: {}",
-        text(&output.stderr)
-    );
-    assert!(
-        text(&output.stderr).starts_with("error: --timeout `1e20` is too large\n"),
-        "{}",
-        text(&output.stderr)
-    );
-}
-
-/// `--all` takes no value; `--all=false` must not turn it on.
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn a_value_given_to_a_switch_is_bad_usage() {
-    let output = run(cli(&[
-        "--base-url",
-        "http://127.0.0.1:9",
-        "list",
-        CONFERENCE_ID,
-        "--all=false",
-    ]))
-    .await;
-
-    assert_eq!(
-        output.status.code(),
-        Some(2),
-        "stderr: {}",
-        text(&output.stderr)
-    );
-    assert!(
-        text(&output.stderr).starts_with("error: --all takes no value; give it alone\n"),
-        "{}",
-        text(&output.stderr)
-    );
-}
-
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn flag_edge_cases_exit_with_2_and_the_usage() {
-    let cases: [(&[&str], &str); 5] = [
+    let cases: [(&[&str], &str); 7] = [
+        // Finite and positive, but too large for a `Duration`: bad usage, not a panic.
+        (
+            &["--timeout", "1e20", "get", TOKEN_ID],
+            "error: --timeout `1e20` is too large\n",
+        ),
+        // `--all` takes no value; `--all=false` must not turn it on.
+        (
+            &["list", CONFERENCE_ID, "--all=false"],
+            "error: --all takes no value; give it alone\n",
+        ),
         (
             &["list", CONFERENCE_ID, "--page-size", "0"],
             "error: --page-size 0 is outside 1..=1000\n",
@@ -956,13 +914,7 @@ async fn a_closed_stdout_with_a_table_exits_0() {
         TOKEN_ID,
     ]);
     command.stdout(Stdio::piped()).stderr(Stdio::piped());
-    let output = tokio::task::spawn_blocking(move || {
-        let mut child = command.spawn().unwrap();
-        drop(child.stdout.take());
-        child.wait_with_output().unwrap()
-    })
-    .await
-    .unwrap();
+    let output = output_with_stdout_closed(command).await;
 
     assert_eq!(
         output.status.code(),

@@ -92,3 +92,15 @@ pub fn cli_binary() -> std::path::PathBuf {
     );
     path
 }
+
+/// Runs `command` (with piped stdout and stderr) with its stdout closed before it writes,
+/// like `| head -c 0`: the reader is gone before the first line.
+pub async fn output_with_stdout_closed(mut command: std::process::Command) -> std::process::Output {
+    tokio::task::spawn_blocking(move || {
+        let mut child = command.spawn().unwrap();
+        drop(child.stdout.take());
+        child.wait_with_output().unwrap()
+    })
+    .await
+    .unwrap()
+}
