@@ -174,6 +174,7 @@ impl Client {
         F: Fn() -> Fut,
         Fut: Future<Output = Result<ResponseValue<T>, progenitor_client::Error<types::ErrorBody>>>,
     {
+        let _in_flight = self.generated.inner().connections.start_call();
         let mut exchange = Box::<Exchange>::default();
         loop {
             let (result, returned) = transport::observe(send(), exchange).await;

@@ -7,6 +7,7 @@
 
 use std::fmt;
 use std::net::IpAddr;
+use std::sync::Arc;
 use std::time::Duration;
 
 use reqwest::Url;
@@ -14,6 +15,7 @@ use secrecy::SecretString;
 
 use crate::auth::Credentials;
 use crate::client::Client;
+use crate::connections::{ConnectionBudget, ReuseConnections};
 use crate::error::Error;
 use crate::retry::RetryPolicy;
 use crate::transport::Transport;
@@ -257,9 +259,11 @@ impl ClientBuilder {
             ));
         }
 
+        let connections = ConnectionBudget::new(self.connect_timeout);
         let http = reqwest::Client::builder()
             .timeout(self.timeout)
-            .connect_timeout(self.connect_timeout)
+            // The connect timeout is applied by this layer, around the connect alone.
+            .connector_layer(ReuseConnections::new(Arc::clone(&connections)))
             .redirect(reqwest::redirect::Policy::none())
             .user_agent(concat!(
                 env!("CARGO_PKG_NAME"),
@@ -274,6 +278,7 @@ impl ClientBuilder {
             max_response_bytes: self.max_response_bytes,
             timeout: self.timeout,
             retry: self.retry,
+            connections,
         };
         Ok(Client::from_parts(base_url, http, transport))
     }

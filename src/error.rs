@@ -726,6 +726,14 @@ impl fmt::Display for Error {
                  policy's deadline if the service is slow",
                 seconds(*limit)
             )?,
+            Detail::Timeout {
+                limit: Some(TimeLimit::Connect(limit)),
+            } => write!(
+                f,
+                "no connection within the connect timeout of {}; check the space or base URL \
+                 and the network, or raise the client's connect_timeout",
+                seconds(*limit)
+            )?,
             Detail::Timeout { limit: None } => f.write_str("timed out")?,
             Detail::Decode { problem } => match inner.status {
                 Some(status) => write!(

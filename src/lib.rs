@@ -110,6 +110,7 @@ compile_error!(
 mod auth;
 mod client;
 mod config;
+mod connections;
 mod error;
 pub mod generated;
 #[cfg(feature = "mock")]

@@ -23,6 +23,7 @@
 use std::cell::RefCell;
 use std::fmt;
 use std::future::Future;
+use std::sync::Arc;
 use std::time::{Duration, Instant, SystemTime};
 
 use bytes::{Bytes, BytesMut};
@@ -30,12 +31,13 @@ use futures_util::FutureExt as _;
 use futures_util::future::Either;
 use progenitor_client::{ClientHooks, ClientInfo, OperationInfo, ResponseValue};
 use reqwest::header::{
-    AUTHORIZATION, CONTENT_LENGTH, CONTENT_TYPE, HeaderValue, LOCATION, RETRY_AFTER,
+    AUTHORIZATION, CONNECTION, CONTENT_LENGTH, CONTENT_TYPE, HeaderValue, LOCATION, RETRY_AFTER,
 };
 use serde::de::DeserializeOwned;
 use tracing::Instrument;
 
 use crate::auth::Credentials;
+use crate::connections::ConnectionBudget;
 use crate::generated;
 use crate::retry::{self, RetryPolicy};
 
@@ -109,6 +111,8 @@ pub(crate) enum TimeLimit {
     Request(Duration),
     /// What was left of the call's deadline, which was shorter than the request timeout.
     Deadline(Duration),
+    /// The client's connect timeout: no connection could be made in time.
+    Connect(Duration),
 }
 
 tokio::task_local! {
@@ -131,6 +135,12 @@ pub(crate) fn observe<F: Future>(
         (output, exchange)
     });
     EXCHANGE.scope(RefCell::new(Some(exchange)), attempt)
+}
+
+/// Whether the code running now is part of a call of [`crate::Client`]: a future polled by
+/// [`observe`], on the caller's task.
+pub(crate) fn in_call() -> bool {
+    EXCHANGE.try_with(|_| ()).is_ok()
 }
 
 /// Updates the current call's [`Exchange`]; `None` when the call is not being observed (the
@@ -168,6 +178,8 @@ pub struct Transport {
     /// a timeout of its own only when the call's deadline leaves less.
     pub(crate) timeout: Duration,
     pub(crate) retry: RetryPolicy,
+    /// The calls in flight and the connections opened for them.
+    pub(crate) connections: Arc<ConnectionBudget>,
 }
 
 impl fmt::Debug for Transport {
@@ -270,6 +282,9 @@ impl Transport {
         match outcome {
             Ok(response) => {
                 let status = response.status();
+                if closes_connection(&response) {
+                    self.connections.connection_closed();
+                }
                 if !span.is_disabled() {
                     span.record("status", status.as_u16());
                 }
@@ -313,6 +328,12 @@ impl Transport {
                 response
             }
             Err(error) => {
+                // A connect that failed has been uncounted by the connector already; any other
+                // failure leaves the connection it happened on, if any, unusable. Counting one
+                // too few only lets the next call connect without waiting.
+                if !error.is_connect() {
+                    self.connections.connection_closed();
+                }
                 tracing::debug!(
                     attempt = number,
                     elapsed_ms = elapsed_ms(),
@@ -329,6 +350,13 @@ impl Transport {
                         "retrying after a failed connection"
                     );
                 }
+                // A connect that timed out was cut short by the connect timeout, whatever time
+                // the request had left.
+                let limit = if error.is_connect() && error.is_timeout() {
+                    TimeLimit::Connect(self.connections.connect_timeout())
+                } else {
+                    limit
+                };
                 record(|exchange| {
                     exchange.time_limit = Some(limit);
                     exchange.retry_in = retry_in;
@@ -479,6 +507,17 @@ pub(crate) fn parse_object<T: DeserializeOwned>(body: &[u8]) -> serde_json::Resu
 /// `body` without a leading UTF-8 byte order mark.
 pub(crate) fn without_bom(body: &[u8]) -> &[u8] {
     body.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(body)
+}
+
+/// Whether the server closes the connection after `response` (`Connection: close`), so that
+/// hyper will not put it back in the pool.
+fn closes_connection(response: &reqwest::Response) -> bool {
+    response.headers().get(CONNECTION).is_some_and(|value| {
+        value
+            .as_bytes()
+            .split(|&byte| byte == b',')
+            .any(|option| option.trim_ascii().eq_ignore_ascii_case(b"close"))
+    })
 }
 
 /// The wait a response's `Retry-After` header asks for.

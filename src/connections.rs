@@ -1,0 +1,438 @@
+//! Keeps the client to one TCP connection per call in flight.
+//!
+//! reqwest's pool (hyper-util's, underneath) opens a new connection whenever a request finds
+//! no idle one, and races the connect against the pool: when a busy connection comes back
+//! first, the request takes it and the new connection is finished on a task of its own and
+//! kept idle. A connection comes back a moment after its response body has been read, on a task
+//! of its own too. So a caller that sends its next request at once nearly always finds the
+//! pool empty and opens a connection it does not need: a one-caller listing ran on two
+//! connections, and 64 callers opened about a hundred.
+//!
+//! [`ConnectionBudget`] counts the calls of [`crate::Client`] in flight and the connections
+//! the client opened. [`ReuseConnections`], a layer around reqwest's connector, opens a
+//! connection at once only while calls outnumber connections. Otherwise one of the client's
+//! connections is on its way back to the pool, unless the server closed it: the connect
+//! waits up to [`RETURN_WINDOW`] first, and does not happen at all if the request got a pooled
+//! connection in the meantime. The layer can tell, because the pool moves a connect it no
+//! longer needs to a task of its own, where no call is running ([`transport::in_call`]).
+//!
+//! The layer also applies the connect timeout, to the connect alone. reqwest would put its own
+//! around the whole layer, wait included, and start a timer for every connect that is then
+//! abandoned: with many callers that is most requests.
+//!
+//! The count is of connections that may be open. A connection the server closes while it sits
+//! idle goes unseen; the next request that needs a new one, if another call ended just
+//! before, waits up to [`RETURN_WINDOW`] in vain before it connects.
+
+use std::fmt;
+use std::future::{Future, poll_fn};
+use std::pin::{Pin, pin};
+use std::sync::Arc;
+use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
+use std::task::{Context, Poll};
+use std::time::{Duration, Instant};
+
+use crate::transport;
+
+type BoxError = Box<dyn std::error::Error + Send + Sync>;
+
+/// How long a request that found no idle connection waits for a busy one to come back before
+/// it opens one. A connection comes back within two polls of tasks that are ready to run:
+/// microseconds, or a millisecond or so on a loaded machine.
+pub(crate) const RETURN_WINDOW: Duration = Duration::from_millis(20);
+
+/// The calls in flight and the connections opened for them, shared by a client's clones and
+/// its connector.
+#[derive(Debug)]
+pub(crate) struct ConnectionBudget {
+    calls: AtomicUsize,
+    /// Connections opened that have not been seen to close.
+    connections: AtomicUsize,
+    /// When a call last ended, in nanoseconds after `epoch`; 0 before the first.
+    last_call_end: AtomicU64,
+    epoch: Instant,
+    /// How long a connect may take, the wait before it not included.
+    connect_timeout: Duration,
+}
+
+/// What a connect does first.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Plan {
+    /// Connect at once: a call needs a connection that does not exist yet, or the one that
+    /// would have come back was closed.
+    Connect,
+    /// Wait up to [`RETURN_WINDOW`] for a busy connection to come back, then connect.
+    AwaitReturn,
+}
+
+impl ConnectionBudget {
+    /// A budget for a client whose connects give up after `connect_timeout`.
+    pub(crate) fn new(connect_timeout: Duration) -> Arc<Self> {
+        Arc::new(Self {
+            calls: AtomicUsize::new(0),
+            connections: AtomicUsize::new(0),
+            last_call_end: AtomicU64::new(0),
+            epoch: Instant::now(),
+            connect_timeout,
+        })
+    }
+
+    /// How long a connect may take.
+    pub(crate) fn connect_timeout(&self) -> Duration {
+        self.connect_timeout
+    }
+
+    /// Counts a call from now until the returned guard is dropped.
+    pub(crate) fn start_call(&self) -> CallInFlight<'_> {
+        self.calls.fetch_add(1, Ordering::AcqRel);
+        CallInFlight { budget: self }
+    }
+
+    /// Notes that a connection closed (the server said so, or it broke): calls that need one
+    /// may open another at once.
+    pub(crate) fn connection_closed(&self) {
+        // A failed update means the count is 0 already, which is all it can mean here.
+        let _ = (self.connections).fetch_update(Ordering::AcqRel, Ordering::Acquire, |open| {
+            open.checked_sub(1)
+        });
+    }
+
+    /// Decides how a connect starts. `in_call` is false for the generated client used on its
+    /// own: its requests are not counted, and nothing can tell when they no longer need one.
+    fn plan(&self, in_call: bool) -> Plan {
+        let calls = self.calls.load(Ordering::Acquire);
+        let within_budget = (self.connections)
+            .fetch_update(Ordering::AcqRel, Ordering::Acquire, |open| {
+                (open < calls).then_some(open + 1)
+            })
+            .is_ok();
+        if within_budget || !in_call {
+            return Plan::Connect;
+        }
+
+        // As many connections as calls: one of them is idle or on its way back, or it was
+        // closed. Only a call that ended a moment ago can have one on its way back.
+        let ended = self.last_call_end.load(Ordering::Acquire);
+        let since_end = self.nanos_now().saturating_sub(ended);
+        if ended == 0 || since_end > RETURN_WINDOW.as_nanos() as u64 {
+            Plan::Connect
+        } else {
+            Plan::AwaitReturn
+        }
+    }
+
+    fn nanos_now(&self) -> u64 {
+        // 1 ns after the epoch at least, so that 0 keeps meaning "never"; u64 nanoseconds
+        // last 584 years.
+        (self.epoch.elapsed().as_nanos() as u64).max(1)
+    }
+}
+
+/// A call in flight; dropped when the call ends, however it ends.
+pub(crate) struct CallInFlight<'a> {
+    budget: &'a ConnectionBudget,
+}
+
+impl Drop for CallInFlight<'_> {
+    fn drop(&mut self) {
+        let budget = self.budget;
+        budget
+            .last_call_end
+            .store(budget.nanos_now(), Ordering::Release);
+        budget.calls.fetch_sub(1, Ordering::AcqRel);
+    }
+}
+
+/// The connector layer that holds back connects a request may not need; see the module docs.
+#[derive(Clone, Debug)]
+pub(crate) struct ReuseConnections {
+    budget: Arc<ConnectionBudget>,
+}
+
+impl ReuseConnections {
+    pub(crate) fn new(budget: Arc<ConnectionBudget>) -> Self {
+        Self { budget }
+    }
+}
+
+impl<S> tower_layer::Layer<S> for ReuseConnections {
+    type Service = ReuseConnector<S>;
+
+    fn layer(&self, inner: S) -> Self::Service {
+        ReuseConnector {
+            shared: Arc::new((inner, Arc::clone(&self.budget))),
+        }
+    }
+}
+
+/// reqwest's connector behind [`ReuseConnections`].
+///
+/// The pool clones its connector for every request, connect or not, so this one is a single
+/// reference count: reqwest's own connector is cloned only for a connect that happens.
+pub(crate) struct ReuseConnector<S> {
+    shared: Arc<(S, Arc<ConnectionBudget>)>,
+}
+
+impl<S> Clone for ReuseConnector<S> {
+    fn clone(&self) -> Self {
+        Self {
+            shared: Arc::clone(&self.shared),
+        }
+    }
+}
+
+impl<S> fmt::Debug for ReuseConnector<S> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("ReuseConnector")
+            .field("budget", &self.shared.1)
+            .finish_non_exhaustive()
+    }
+}
+
+impl<S, R> tower_service::Service<R> for ReuseConnector<S>
+where
+    S: tower_service::Service<R> + Clone + Send + Sync + 'static,
+    S::Response: Send + 'static,
+    S::Error: Into<BoxError>,
+    S::Future: Send + 'static,
+    R: Send + 'static,
+{
+    type Response = S::Response;
+    type Error = BoxError;
+    // Boxed: a connect is rare next to the requests it serves, and its future is unnameable.
+    type Future = Pin<Box<dyn Future<Output = Result<S::Response, BoxError>> + Send>>;
+
+    /// Always ready: the connector that does the work is cloned, and waited for, in the
+    /// connect itself.
+    fn poll_ready(&mut self, _: &mut Context<'_>) -> Poll<Result<(), BoxError>> {
+        Poll::Ready(Ok(()))
+    }
+
+    fn call(&mut self, request: R) -> Self::Future {
+        let plan = self.shared.1.plan(transport::in_call());
+        let shared = Arc::clone(&self.shared);
+
+        Box::pin(async move {
+            if plan == Plan::AwaitReturn && pooled_connection_taken().await {
+                return Err(NotNeeded.into());
+            }
+
+            // Cloned only now: most connects that wait are abandoned.
+            let (connector, budget) = &*shared;
+            let mut connector = connector.clone();
+            let ready: Result<(), BoxError> = poll_fn(|cx| connector.poll_ready(cx))
+                .await
+                .map_err(Into::into);
+            let connected = match ready {
+                Ok(()) => connect_within(budget.connect_timeout, connector.call(request)).await,
+                Err(error) => Err(error),
+            };
+            if connected.is_err() {
+                budget.connection_closed();
+            }
+            connected
+        })
+    }
+}
+
+/// Waits up to [`RETURN_WINDOW`] and says whether the request took a pooled connection
+/// meanwhile: the pool then polls this connect on a task of its own, outside the call.
+///
+/// The first wait is a yield: it lets the tasks that put a connection back run, and most
+/// connections are back after it. Only a longer wait needs a timer.
+async fn pooled_connection_taken() -> bool {
+    let mut yielded = false;
+    let mut window = pin!(None::<tokio::time::Sleep>);
+    poll_fn(|cx| {
+        if !transport::in_call() {
+            return Poll::Ready(true);
+        }
+        if window.is_none() {
+            if !yielded {
+                yielded = true;
+                cx.waker().wake_by_ref();
+                return Poll::Pending;
+            }
+            window.set(Some(tokio::time::sleep(RETURN_WINDOW)));
+        }
+        let window = window
+            .as_mut()
+            .as_pin_mut()
+            .expect("the window was set above");
+        window.poll(cx).map(|()| false)
+    })
+    .await
+}
+
+/// `connect`, unless it takes longer than `timeout`: then an error that reqwest reports as a
+/// timeout, as it does its own connect timeout.
+async fn connect_within<T, E: Into<BoxError>>(
+    timeout: Duration,
+    connect: impl Future<Output = Result<T, E>>,
+) -> Result<T, BoxError> {
+    match tokio::time::timeout(timeout, connect).await {
+        Ok(connected) => connected.map_err(Into::into),
+        Err(_) => Err(Box::new(std::io::Error::new(
+            std::io::ErrorKind::TimedOut,
+            "no connection within the connect timeout",
+        ))),
+    }
+}
+
+/// The error a connect ends with when its request was sent on a pooled connection. The pool
+/// only traces it: nobody waits for that connect any more.
+#[derive(Debug)]
+struct NotNeeded;
+
+impl fmt::Display for NotNeeded {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("connect abandoned: the request was sent on a pooled connection")
+    }
+}
+
+impl std::error::Error for NotNeeded {}
+
+#[cfg(test)]
+mod tests {
+    use std::sync::atomic::AtomicUsize;
+
+    use tower_service::Service as _;
+
+    use super::*;
+    use crate::transport::{Exchange, observe};
+
+    /// A connector that counts its connects and "connects" at once.
+    #[derive(Clone, Default)]
+    struct CountingConnector {
+        connects: Arc<AtomicUsize>,
+    }
+
+    impl tower_service::Service<&'static str> for CountingConnector {
+        type Response = &'static str;
+        type Error = BoxError;
+        type Future = std::future::Ready<Result<&'static str, BoxError>>;
+
+        fn poll_ready(&mut self, _: &mut Context<'_>) -> Poll<Result<(), BoxError>> {
+            Poll::Ready(Ok(()))
+        }
+
+        fn call(&mut self, host: &'static str) -> Self::Future {
+            self.connects.fetch_add(1, Ordering::SeqCst);
+            std::future::ready(Ok(host))
+        }
+    }
+
+    /// A budget with one call in flight, one connection, and a call that ended just now.
+    fn one_call_one_connection() -> Arc<ConnectionBudget> {
+        let budget = ConnectionBudget::new(Duration::from_secs(10));
+        budget.connections.store(1, Ordering::SeqCst);
+        drop(budget.start_call());
+        std::mem::forget(budget.start_call());
+        budget
+    }
+
+    #[test]
+    fn calls_beyond_the_connections_connect_at_once_and_are_counted() {
+        let budget = ConnectionBudget::new(Duration::from_secs(10));
+        let (_first, _second) = (budget.start_call(), budget.start_call());
+
+        assert_eq!(budget.plan(true), Plan::Connect);
+        assert_eq!(budget.plan(true), Plan::Connect);
+        assert_eq!(budget.connections.load(Ordering::SeqCst), 2);
+
+        // Two calls, two connections, and no call has ended: one of them was closed.
+        assert_eq!(budget.plan(true), Plan::Connect);
+        assert_eq!(budget.connections.load(Ordering::SeqCst), 2);
+    }
+
+    #[test]
+    fn a_connect_right_after_a_call_ended_waits_for_the_connection_to_come_back() {
+        let budget = one_call_one_connection();
+
+        assert_eq!(budget.plan(true), Plan::AwaitReturn);
+        assert_eq!(budget.connections.load(Ordering::SeqCst), 1);
+        // The generated client on its own is not counted and never waits.
+        assert_eq!(budget.plan(false), Plan::Connect);
+    }
+
+    #[test]
+    fn a_connect_long_after_the_last_call_ended_does_not_wait() {
+        // One call, one connection, and the last call ended a second ago: its connection
+        // was back in the pool long since, so the pool's finding none means it was closed.
+        let budget = ConnectionBudget {
+            calls: AtomicUsize::new(1),
+            connections: AtomicUsize::new(1),
+            last_call_end: AtomicU64::new(1),
+            epoch: Instant::now() - Duration::from_secs(1),
+            connect_timeout: Duration::from_secs(10),
+        };
+
+        assert_eq!(budget.plan(true), Plan::Connect);
+        assert_eq!(budget.connections.load(Ordering::SeqCst), 1);
+    }
+
+    #[test]
+    fn closed_connections_are_uncounted_down_to_zero() {
+        let budget = ConnectionBudget::new(Duration::from_secs(10));
+        budget.connections.store(1, Ordering::SeqCst);
+
+        budget.connection_closed();
+        budget.connection_closed();
+
+        assert_eq!(budget.connections.load(Ordering::SeqCst), 0);
+    }
+
+    #[tokio::test]
+    async fn a_connect_the_pool_moves_to_a_task_of_its_own_never_happens() {
+        let connector = CountingConnector::default();
+        let mut layered =
+            tower_layer::Layer::layer(&ReuseConnections::new(one_call_one_connection()), {
+                connector.clone()
+            });
+
+        // Started inside a call, as the pool does, and polled there once; the connect is
+        // handed out of the call in a `Some`, so that it is not awaited with the call.
+        let (connect, _) = observe(
+            async move {
+                let mut connect = layered.call("example");
+                let first = poll_fn(|cx| Poll::Ready(connect.as_mut().poll(cx))).await;
+                assert!(first.is_pending());
+                Some(connect)
+            },
+            Box::<Exchange>::default(),
+        )
+        .await;
+        // The request took a pooled connection: the connect goes on on a task of its own.
+        let outcome = tokio::spawn(connect.unwrap()).await.unwrap();
+
+        assert_eq!(
+            outcome.unwrap_err().to_string(),
+            "connect abandoned: the request was sent on a pooled connection"
+        );
+        assert_eq!(connector.connects.load(Ordering::SeqCst), 0);
+    }
+
+    #[tokio::test]
+    async fn a_connection_that_does_not_come_back_in_time_is_replaced() {
+        let connector = CountingConnector::default();
+        let budget = one_call_one_connection();
+        let mut layered = tower_layer::Layer::layer(&ReuseConnections::new(Arc::clone(&budget)), {
+            connector.clone()
+        });
+
+        let started = Instant::now();
+        // Called inside the call, as the pool does.
+        let connect = async move { layered.call("example").await };
+        let (connected, _) = observe(connect, Box::<Exchange>::default()).await;
+
+        assert_eq!(connected.unwrap(), "example");
+        assert!(
+            started.elapsed() >= RETURN_WINDOW,
+            "{:?}",
+            started.elapsed()
+        );
+        assert_eq!(connector.connects.load(Ordering::SeqCst), 1);
+        // It took the place of one that was closed: still one connection.
+        assert_eq!(budget.connections.load(Ordering::SeqCst), 1);
+    }
+}
