@@ -262,7 +262,9 @@ impl ClientBuilder {
         let connections = ConnectionBudget::new(self.connect_timeout);
         let http = reqwest::Client::builder()
             .timeout(self.timeout)
-            // The connect timeout is applied by this layer, around the connect alone.
+            // hyper shares the connect timeout among a host's addresses; reqwest also applies
+            // it around the layer, whose wait for a returning connection it thereby bounds.
+            .connect_timeout(self.connect_timeout)
             .connector_layer(ReuseConnections::new(Arc::clone(&connections)))
             .redirect(reqwest::redirect::Policy::none())
             .user_agent(concat!(

@@ -16,13 +16,17 @@
 //! connection in the meantime. The layer can tell, because the pool moves a connect it no
 //! longer needs to a task of its own, where no call is running ([`transport::in_call`]).
 //!
-//! The layer also applies the connect timeout, to the connect alone. reqwest would put its own
-//! around the whole layer, wait included, and start a timer for every connect that is then
-//! abandoned: with many callers that is most requests.
+//! The wait counts towards the connect timeout, which reqwest applies around this layer (and
+//! shares among a host's addresses), so it takes no more than a quarter of that timeout.
 //!
-//! The count is of connections that may be open. A connection the server closes while it sits
-//! idle goes unseen; the next request that needs a new one, if another call ended just
-//! before, waits up to [`RETURN_WINDOW`] in vain before it connects.
+//! A connection is counted when a connect within the budget starts. It is uncounted when the
+//! connect fails or is dropped, and when an attempt of a call leaves its connection unusable
+//! ([`CallInFlight::attempt_ended`]): the body was not read to its end, the server closes the
+//! connection after the answer (`Connection: close`, HTTP/1.0, a body that ends with the
+//! connection), the request failed, or the call was cancelled. Counting one too few only lets
+//! a call connect without waiting. A connection the server closes while it sits idle goes
+//! unseen: the next request that needs a new one, if another call ended just before, waits up
+//! to [`RETURN_WINDOW`] in vain before it connects.
 
 use std::fmt;
 use std::future::{Future, poll_fn};
@@ -51,16 +55,19 @@ pub(crate) struct ConnectionBudget {
     /// When a call last ended, in nanoseconds after `epoch`; 0 before the first.
     last_call_end: AtomicU64,
     epoch: Instant,
-    /// How long a connect may take, the wait before it not included.
+    /// How long a connect may take, the wait before it included.
     connect_timeout: Duration,
+    /// [`RETURN_WINDOW`], or a quarter of the connect timeout when that is shorter.
+    return_window: Duration,
 }
 
 /// What a connect does first.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 enum Plan {
     /// Connect at once: a call needs a connection that does not exist yet, or the one that
-    /// would have come back was closed.
-    Connect,
+    /// would have come back was closed. `counted` when the connect holds a place in the count
+    /// (the generated client's own requests do not).
+    Connect { counted: bool },
     /// Wait up to [`RETURN_WINDOW`] for a busy connection to come back, then connect.
     AwaitReturn,
 }
@@ -74,6 +81,7 @@ impl ConnectionBudget {
             last_call_end: AtomicU64::new(0),
             epoch: Instant::now(),
             connect_timeout,
+            return_window: RETURN_WINDOW.min(connect_timeout / 4),
         })
     }
 
@@ -85,12 +93,15 @@ impl ConnectionBudget {
     /// Counts a call from now until the returned guard is dropped.
     pub(crate) fn start_call(&self) -> CallInFlight<'_> {
         self.calls.fetch_add(1, Ordering::AcqRel);
-        CallInFlight { budget: self }
+        CallInFlight {
+            budget: self,
+            attempt_open: false,
+        }
     }
 
-    /// Notes that a connection closed (the server said so, or it broke): calls that need one
-    /// may open another at once.
-    pub(crate) fn connection_closed(&self) {
+    /// Notes that a connection closed, or may have: calls that need one may open another at
+    /// once.
+    fn connection_closed(&self) {
         // A failed update means the count is 0 already, which is all it can mean here.
         let _ = (self.connections).fetch_update(Ordering::AcqRel, Ordering::Acquire, |open| {
             open.checked_sub(1)
@@ -107,15 +118,18 @@ impl ConnectionBudget {
             })
             .is_ok();
         if within_budget || !in_call {
-            return Plan::Connect;
+            return Plan::Connect {
+                counted: within_budget,
+            };
         }
 
         // As many connections as calls: one of them is idle or on its way back, or it was
         // closed. Only a call that ended a moment ago can have one on its way back.
         let ended = self.last_call_end.load(Ordering::Acquire);
         let since_end = self.nanos_now().saturating_sub(ended);
-        if ended == 0 || since_end > RETURN_WINDOW.as_nanos() as u64 {
-            Plan::Connect
+        if ended == 0 || since_end > self.return_window.as_nanos() as u64 {
+            // It takes the place of the closed one.
+            Plan::Connect { counted: true }
         } else {
             Plan::AwaitReturn
         }
@@ -131,11 +145,35 @@ impl ConnectionBudget {
 /// A call in flight; dropped when the call ends, however it ends.
 pub(crate) struct CallInFlight<'a> {
     budget: &'a ConnectionBudget,
+    /// An attempt has started and not ended: dropped now, the call was cancelled.
+    attempt_open: bool,
+}
+
+impl CallInFlight<'_> {
+    /// Notes that an attempt is under way.
+    pub(crate) fn attempt_started(&mut self) {
+        self.attempt_open = true;
+    }
+
+    /// Notes that an attempt has ended, and whether it left its connection, if it had one, as
+    /// the server's answer found it: unusable when the body was not read to its end, the
+    /// server closes it, or the request failed on it.
+    pub(crate) fn attempt_ended(&mut self, connection_unusable: bool) {
+        self.attempt_open = false;
+        if connection_unusable {
+            self.budget.connection_closed();
+        }
+    }
 }
 
 impl Drop for CallInFlight<'_> {
     fn drop(&mut self) {
         let budget = self.budget;
+        if self.attempt_open {
+            // Cancelled mid-attempt: hyper drops a connection with a request on it, and
+            // whether this one had got one is not known. One too few is the safe side.
+            budget.connection_closed();
+        }
         budget
             .last_call_end
             .store(budget.nanos_now(), Ordering::Release);
@@ -213,34 +251,50 @@ where
         let shared = Arc::clone(&self.shared);
 
         Box::pin(async move {
-            if plan == Plan::AwaitReturn && pooled_connection_taken().await {
-                return Err(NotNeeded.into());
-            }
+            let (connector, budget) = &*shared;
+            let counted = match plan {
+                Plan::Connect { counted } => counted,
+                Plan::AwaitReturn if pooled_connection_taken(budget.return_window).await => {
+                    return Err(NotNeeded.into());
+                }
+                // None came back: this connect takes the place of one that was closed.
+                Plan::AwaitReturn => true,
+            };
+            // Uncounts the connection unless it is made: the connect failed, or was dropped.
+            let place = counted.then(|| PlaceInCount(budget));
 
             // Cloned only now: most connects that wait are abandoned.
-            let (connector, budget) = &*shared;
             let mut connector = connector.clone();
             let ready: Result<(), BoxError> = poll_fn(|cx| connector.poll_ready(cx))
                 .await
                 .map_err(Into::into);
             let connected = match ready {
-                Ok(()) => connect_within(budget.connect_timeout, connector.call(request)).await,
+                Ok(()) => connector.call(request).await.map_err(Into::into),
                 Err(error) => Err(error),
             };
-            if connected.is_err() {
-                budget.connection_closed();
+            if connected.is_ok() {
+                std::mem::forget(place);
             }
             connected
         })
     }
 }
 
-/// Waits up to [`RETURN_WINDOW`] and says whether the request took a pooled connection
-/// meanwhile: the pool then polls this connect on a task of its own, outside the call.
+/// The place a connect holds in the count of connections until it has made one.
+struct PlaceInCount<'a>(&'a ConnectionBudget);
+
+impl Drop for PlaceInCount<'_> {
+    fn drop(&mut self) {
+        self.0.connection_closed();
+    }
+}
+
+/// Waits up to `window` and says whether the request took a pooled connection meanwhile: the
+/// pool then polls this connect on a task of its own, outside the call.
 ///
 /// The first wait is a yield: it lets the tasks that put a connection back run, and most
 /// connections are back after it. Only a longer wait needs a timer.
-async fn pooled_connection_taken() -> bool {
+async fn pooled_connection_taken(window_length: Duration) -> bool {
     let mut yielded = false;
     let mut window = pin!(None::<tokio::time::Sleep>);
     poll_fn(|cx| {
@@ -253,7 +307,7 @@ async fn pooled_connection_taken() -> bool {
                 cx.waker().wake_by_ref();
                 return Poll::Pending;
             }
-            window.set(Some(tokio::time::sleep(RETURN_WINDOW)));
+            window.set(Some(tokio::time::sleep(window_length)));
         }
         let window = window
             .as_mut()
@@ -262,21 +316,6 @@ async fn pooled_connection_taken() -> bool {
         window.poll(cx).map(|()| false)
     })
     .await
-}
-
-/// `connect`, unless it takes longer than `timeout`: then an error that reqwest reports as a
-/// timeout, as it does its own connect timeout.
-async fn connect_within<T, E: Into<BoxError>>(
-    timeout: Duration,
-    connect: impl Future<Output = Result<T, E>>,
-) -> Result<T, BoxError> {
-    match tokio::time::timeout(timeout, connect).await {
-        Ok(connected) => connected.map_err(Into::into),
-        Err(_) => Err(Box::new(std::io::Error::new(
-            std::io::ErrorKind::TimedOut,
-            "no connection within the connect timeout",
-        ))),
-    }
 }
 
 /// The error a connect ends with when its request was sent on a pooled connection. The pool
@@ -331,18 +370,23 @@ mod tests {
         budget
     }
 
+    fn connections(budget: &ConnectionBudget) -> usize {
+        budget.connections.load(Ordering::SeqCst)
+    }
+
     #[test]
     fn calls_beyond_the_connections_connect_at_once_and_are_counted() {
         let budget = ConnectionBudget::new(Duration::from_secs(10));
         let (_first, _second) = (budget.start_call(), budget.start_call());
 
-        assert_eq!(budget.plan(true), Plan::Connect);
-        assert_eq!(budget.plan(true), Plan::Connect);
-        assert_eq!(budget.connections.load(Ordering::SeqCst), 2);
+        assert_eq!(budget.plan(true), Plan::Connect { counted: true });
+        assert_eq!(budget.plan(true), Plan::Connect { counted: true });
+        assert_eq!(connections(&budget), 2);
 
-        // Two calls, two connections, and no call has ended: one of them was closed.
-        assert_eq!(budget.plan(true), Plan::Connect);
-        assert_eq!(budget.connections.load(Ordering::SeqCst), 2);
+        // Two calls, two connections, and no call has ended: one of them was closed, and the
+        // new one takes its place.
+        assert_eq!(budget.plan(true), Plan::Connect { counted: true });
+        assert_eq!(connections(&budget), 2);
     }
 
     #[test]
@@ -350,9 +394,10 @@ mod tests {
         let budget = one_call_one_connection();
 
         assert_eq!(budget.plan(true), Plan::AwaitReturn);
-        assert_eq!(budget.connections.load(Ordering::SeqCst), 1);
+        assert_eq!(connections(&budget), 1);
         // The generated client on its own is not counted and never waits.
-        assert_eq!(budget.plan(false), Plan::Connect);
+        assert_eq!(budget.plan(false), Plan::Connect { counted: false });
+        assert_eq!(connections(&budget), 1);
     }
 
     #[test]
@@ -365,10 +410,19 @@ mod tests {
             last_call_end: AtomicU64::new(1),
             epoch: Instant::now() - Duration::from_secs(1),
             connect_timeout: Duration::from_secs(10),
+            return_window: RETURN_WINDOW,
         };
 
-        assert_eq!(budget.plan(true), Plan::Connect);
-        assert_eq!(budget.connections.load(Ordering::SeqCst), 1);
+        assert_eq!(budget.plan(true), Plan::Connect { counted: true });
+        assert_eq!(connections(&budget), 1);
+    }
+
+    #[test]
+    fn the_wait_takes_at_most_a_quarter_of_the_connect_timeout() {
+        let budget = ConnectionBudget::new(Duration::from_millis(8));
+        assert_eq!(budget.return_window, Duration::from_millis(2));
+        let budget = ConnectionBudget::new(Duration::MAX);
+        assert_eq!(budget.return_window, RETURN_WINDOW);
     }
 
     #[test]
@@ -379,7 +433,89 @@ mod tests {
         budget.connection_closed();
         budget.connection_closed();
 
-        assert_eq!(budget.connections.load(Ordering::SeqCst), 0);
+        assert_eq!(connections(&budget), 0);
+    }
+
+    #[test]
+    fn an_attempt_that_loses_its_connection_uncounts_it() {
+        let budget = ConnectionBudget::new(Duration::from_secs(10));
+        budget.connections.store(3, Ordering::SeqCst);
+        let mut call = budget.start_call();
+
+        call.attempt_started();
+        call.attempt_ended(false);
+        assert_eq!(connections(&budget), 3);
+
+        call.attempt_started();
+        call.attempt_ended(true);
+        assert_eq!(connections(&budget), 2);
+
+        // Dropped between attempts (a retry's wait): no connection was held.
+        drop(call);
+        assert_eq!(connections(&budget), 2);
+        assert_eq!(budget.calls.load(Ordering::SeqCst), 0);
+    }
+
+    #[test]
+    fn a_call_cancelled_mid_attempt_uncounts_the_connection_it_may_have_held() {
+        let budget = ConnectionBudget::new(Duration::from_secs(10));
+        budget.connections.store(1, Ordering::SeqCst);
+        let mut call = budget.start_call();
+
+        call.attempt_started();
+        drop(call);
+
+        assert_eq!(connections(&budget), 0);
+        assert_eq!(budget.calls.load(Ordering::SeqCst), 0);
+    }
+
+    /// A connector whose connects fail at once, or never end.
+    #[derive(Clone, Copy)]
+    enum BrokenConnector {
+        Refused,
+        Hanging,
+    }
+
+    impl tower_service::Service<&'static str> for BrokenConnector {
+        type Response = &'static str;
+        type Error = BoxError;
+        type Future = Pin<Box<dyn Future<Output = Result<&'static str, BoxError>> + Send>>;
+
+        fn poll_ready(&mut self, _: &mut Context<'_>) -> Poll<Result<(), BoxError>> {
+            Poll::Ready(Ok(()))
+        }
+
+        fn call(&mut self, _: &'static str) -> Self::Future {
+            match self {
+                BrokenConnector::Refused => Box::pin(async { Err("refused".into()) }),
+                BrokenConnector::Hanging => Box::pin(std::future::pending()),
+            }
+        }
+    }
+
+    #[tokio::test]
+    async fn a_connect_that_fails_or_is_dropped_gives_its_place_back() {
+        for connector in [BrokenConnector::Refused, BrokenConnector::Hanging] {
+            let budget = ConnectionBudget::new(Duration::from_secs(10));
+            let _call = budget.start_call();
+            let mut layered =
+                tower_layer::Layer::layer(&ReuseConnections::new(Arc::clone(&budget)), connector);
+
+            let mut connect = layered.call("example");
+            let first = poll_fn(|cx| Poll::Ready(connect.as_mut().poll(cx))).await;
+            match (connector, first) {
+                (BrokenConnector::Refused, Poll::Ready(Err(error))) => {
+                    assert_eq!(error.to_string(), "refused");
+                }
+                (BrokenConnector::Hanging, Poll::Pending) => {
+                    assert_eq!(connections(&budget), 1, "counted while it connects");
+                }
+                (_, other) => panic!("unexpected {other:?}"),
+            }
+            drop(connect);
+
+            assert_eq!(connections(&budget), 0);
+        }
     }
 
     #[tokio::test]

@@ -759,9 +759,13 @@ impl fmt::Display for Error {
     }
 }
 
-/// `30 s`, `1.5 s`, `250 ms`.
+/// `30 s`, `1.5 s`, `250 ms`, `500 µs`, `7 ns`: never a `0` for a limit that is not zero.
 fn seconds(duration: Duration) -> String {
-    if duration < Duration::from_secs(1) {
+    if duration < Duration::from_micros(1) {
+        format!("{} ns", duration.as_nanos())
+    } else if duration < Duration::from_millis(1) {
+        format!("{} µs", duration.as_micros())
+    } else if duration < Duration::from_secs(1) {
         format!("{} ms", duration.as_millis())
     } else {
         format!("{} s", duration.as_secs_f64())

@@ -32,6 +32,7 @@ use futures_util::future::Either;
 use progenitor_client::{ClientHooks, ClientInfo, OperationInfo, ResponseValue};
 use reqwest::header::{
     AUTHORIZATION, CONNECTION, CONTENT_LENGTH, CONTENT_TYPE, HeaderValue, LOCATION, RETRY_AFTER,
+    TRANSFER_ENCODING,
 };
 use serde::de::DeserializeOwned;
 use tracing::Instrument;
@@ -70,6 +71,33 @@ pub(crate) struct Exchange {
     pub(crate) body_incomplete: bool,
     /// What limited the time of the last attempt, for a timeout's message.
     pub(crate) time_limit: Option<TimeLimit>,
+    /// What the last attempt left of the connection it was sent on.
+    pub(crate) connection: ConnectionFate,
+}
+
+/// What an attempt leaves of the connection it was sent on, for the count of connections
+/// ([`crate::connections`]).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub(crate) enum ConnectionFate {
+    /// No request went out, or no connection was made for it.
+    #[default]
+    Unused,
+    /// Sent, or answered with a body that is being read: unless the attempt hands it back, the
+    /// connection is lost.
+    Held,
+    /// The whole answer was read and the server keeps the connection: it goes back to the
+    /// pool.
+    Returned,
+    /// It will not go back to the pool: the server closes it after its answer, or the body
+    /// was left unread.
+    Lost,
+}
+
+impl ConnectionFate {
+    /// Whether the attempt ended without handing its connection back to the pool.
+    pub(crate) fn lost(self) -> bool {
+        matches!(self, ConnectionFate::Held | ConnectionFate::Lost)
+    }
 }
 
 impl Exchange {
@@ -282,9 +310,7 @@ impl Transport {
         match outcome {
             Ok(response) => {
                 let status = response.status();
-                if closes_connection(&response) {
-                    self.connections.connection_closed();
-                }
+                let keeps_connection = keeps_connection(&response);
                 if !span.is_disabled() {
                     span.record("status", status.as_u16());
                 }
@@ -301,6 +327,11 @@ impl Transport {
                 record(|exchange| {
                     exchange.time_limit = Some(limit);
                     exchange.status = Some(status);
+                    exchange.connection = if keeps_connection {
+                        ConnectionFate::Held
+                    } else {
+                        ConnectionFate::Lost
+                    };
                     if let Some(headers) = headers {
                         exchange.content_type = headers.get(CONTENT_TYPE).cloned();
                         exchange.location = headers.get(LOCATION).cloned();
@@ -328,12 +359,6 @@ impl Transport {
                 response
             }
             Err(error) => {
-                // A connect that failed has been uncounted by the connector already; any other
-                // failure leaves the connection it happened on, if any, unusable. Counting one
-                // too few only lets the next call connect without waiting.
-                if !error.is_connect() {
-                    self.connections.connection_closed();
-                }
                 tracing::debug!(
                     attempt = number,
                     elapsed_ms = elapsed_ms(),
@@ -360,6 +385,13 @@ impl Transport {
                 record(|exchange| {
                     exchange.time_limit = Some(limit);
                     exchange.retry_in = retry_in;
+                    // The connector has uncounted a connect that failed; any other failure
+                    // leaves the connection it happened on, if it had one, unusable.
+                    exchange.connection = if error.is_connect() {
+                        ConnectionFate::Unused
+                    } else {
+                        ConnectionFate::Held
+                    };
                 });
                 Err(error)
             }
@@ -407,7 +439,10 @@ impl Transport {
 
         let mut body = BytesMut::new();
         if declared.is_some_and(|length| length > limit as u64) {
-            record(|exchange| exchange.body_too_large = Some(limit));
+            record(|exchange| {
+                exchange.body_too_large = Some(limit);
+                exchange.connection = ConnectionFate::Lost;
+            });
         } else {
             // The declared length is the server's word: reserve no more than a little of it.
             const FIRST_RESERVE: u64 = 64 * 1024;
@@ -415,14 +450,20 @@ impl Transport {
             loop {
                 let chunk = match response.chunk().await {
                     Ok(Some(chunk)) => chunk,
-                    Ok(None) => break,
+                    Ok(None) => {
+                        body_read_to_end();
+                        break;
+                    }
                     Err(error) => {
                         record(|exchange| exchange.body_incomplete = true);
                         return Err(error);
                     }
                 };
                 if body.len() + chunk.len() > limit {
-                    record(|exchange| exchange.body_too_large = Some(limit));
+                    record(|exchange| {
+                        exchange.body_too_large = Some(limit);
+                        exchange.connection = ConnectionFate::Lost;
+                    });
                     body.clear();
                     break;
                 }
@@ -476,9 +517,11 @@ where
 /// which every call's state would carry.
 async fn read_all(mut response: reqwest::Response) -> reqwest::Result<Bytes> {
     let Some(first) = response.chunk().await? else {
+        body_read_to_end();
         return Ok(Bytes::new());
     };
     let Some(second) = response.chunk().await? else {
+        body_read_to_end();
         return Ok(first);
     };
     let mut body = BytesMut::with_capacity(first.len() + second.len());
@@ -487,7 +530,18 @@ async fn read_all(mut response: reqwest::Response) -> reqwest::Result<Bytes> {
     while let Some(chunk) = response.chunk().await? {
         body.extend_from_slice(&chunk);
     }
+    body_read_to_end();
     Ok(body.freeze())
+}
+
+/// Notes that the last response's body was read to its end, which hands a connection that the
+/// server keeps back to the pool.
+fn body_read_to_end() {
+    record(|exchange| {
+        if exchange.connection == ConnectionFate::Held {
+            exchange.connection = ConnectionFate::Returned;
+        }
+    });
 }
 
 /// Decodes a JSON object, refusing every other JSON value before serde sees it. A UTF-8 byte
@@ -509,15 +563,27 @@ pub(crate) fn without_bom(body: &[u8]) -> &[u8] {
     body.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(body)
 }
 
-/// Whether the server closes the connection after `response` (`Connection: close`), so that
-/// hyper will not put it back in the pool.
-fn closes_connection(response: &reqwest::Response) -> bool {
-    response.headers().get(CONNECTION).is_some_and(|value| {
-        value
-            .as_bytes()
-            .split(|&byte| byte == b',')
-            .any(|option| option.trim_ascii().eq_ignore_ascii_case(b"close"))
-    })
+/// Whether hyper can put the connection back in the pool once `response` has been read: not
+/// when the server closes it after the answer (`Connection: close`, HTTP/1.0 without
+/// `keep-alive`), nor when the body has neither a length nor chunks and so ends with the
+/// connection.
+fn keeps_connection(response: &reqwest::Response) -> bool {
+    let headers = response.headers();
+    let says = |header, option: &[u8]| {
+        headers.get_all(header).iter().any(|value: &HeaderValue| {
+            value
+                .as_bytes()
+                .split(|&byte| byte == b',')
+                .any(|listed| listed.trim_ascii().eq_ignore_ascii_case(option))
+        })
+    };
+    let persistent = match response.version() {
+        reqwest::Version::HTTP_11 => !says(CONNECTION, b"close"),
+        reqwest::Version::HTTP_09 | reqwest::Version::HTTP_10 => says(CONNECTION, b"keep-alive"),
+        // HTTP/2 and later close a connection only with a frame of their own.
+        _ => return true,
+    };
+    persistent && (response.content_length().is_some() || says(TRANSFER_ENCODING, b"chunked"))
 }
 
 /// The wait a response's `Retry-After` header asks for.

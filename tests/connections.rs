@@ -6,12 +6,18 @@
 
 mod common;
 
+use std::net::SocketAddr;
 use std::sync::Arc;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::time::{Duration, Instant};
 
 use common::scripted::{Reply, ScriptedServer};
 use common::*;
 use futures_util::TryStreamExt;
 use serde_json::json;
+use signalwire_conference_tokens::{Client, ErrorKind};
+use tokio::io::{AsyncReadExt, AsyncWriteExt};
+use tokio::net::{TcpListener, TcpSocket, TcpStream};
 
 fn token_json(n: u32) -> String {
     numbered_token(n).to_string()
@@ -202,49 +208,256 @@ async fn a_connection_dropped_without_notice_is_replaced_for_the_next_call() {
     assert_eq!(server.connections(), 2);
 }
 
-#[tokio::test]
-async fn a_connect_that_hangs_ends_at_the_connect_timeout_as_a_timeout() {
-    // A listener that accepts nothing, with its queue filled: the kernel answers no further
-    // connection attempt, and a connect hangs as it does towards a host that is down.
-    let socket = tokio::net::TcpSocket::new_v4().unwrap();
+/// A listener that accepts nothing, with its queue filled: the kernel answers no further
+/// connection attempt, and a connect hangs as it does towards a host that is down. Keep the
+/// returned streams as long as the listener.
+async fn full_listener() -> (TcpListener, Vec<TcpStream>) {
+    let socket = TcpSocket::new_v4().unwrap();
     socket.bind("127.0.0.1:0".parse().unwrap()).unwrap();
     let listener = socket.listen(0).unwrap();
     let address = listener.local_addr().unwrap();
     let mut queued = Vec::new();
-    for _ in 0..4 {
-        let attempt = tokio::time::timeout(
-            std::time::Duration::from_millis(200),
-            tokio::net::TcpStream::connect(address),
-        );
+    loop {
+        let attempt = tokio::time::timeout(Duration::from_millis(200), TcpStream::connect(address));
         match attempt.await {
             Ok(Ok(stream)) => queued.push(stream),
-            _ => break,
+            _ => return (listener, queued),
         }
     }
+}
 
-    let client = signalwire_conference_tokens::Client::builder()
+/// A client of `address` that gives a connect `connect_timeout` and sends each request once;
+/// were a connect to go through after all, a call would fail in 5 s rather than hang.
+fn client_with_connect_timeout(address: SocketAddr, connect_timeout: Duration) -> Client {
+    Client::builder()
         .base_url(format!("http://{address}"))
         .project_id(PROJECT_ID)
         .api_token(API_TOKEN)
-        .connect_timeout(std::time::Duration::from_millis(300))
-        // Were the connect to go through after all, the test would fail in 5 s, not hang.
-        .timeout(std::time::Duration::from_secs(5))
+        .connect_timeout(connect_timeout)
+        .timeout(Duration::from_secs(5))
         .max_retries(0)
         .build()
-        .unwrap();
-    let started = std::time::Instant::now();
-    let error = client.get_conference_token(&token_id()).await.unwrap_err();
+        .unwrap()
+}
 
-    assert_eq!(
-        error.to_string(),
-        "get_conference_token: no connection within the connect timeout of 300 ms; check the \
-         space or base URL and the network, or raise the client's connect_timeout"
-    );
-    assert_eq!(
-        error.kind(),
-        signalwire_conference_tokens::ErrorKind::Timeout,
-        "{error}"
-    );
-    assert!(started.elapsed() >= std::time::Duration::from_millis(300));
-    drop((listener, queued));
+#[tokio::test]
+async fn a_connect_that_hangs_ends_at_the_connect_timeout_as_a_timeout() {
+    let (listener, _queued) = full_listener().await;
+    let address = listener.local_addr().unwrap();
+
+    for (connect_timeout, said) in [
+        (Duration::from_millis(300), "300 ms"),
+        (Duration::from_micros(500), "500 µs"),
+    ] {
+        let client = client_with_connect_timeout(address, connect_timeout);
+        let started = Instant::now();
+        let error = client.get_conference_token(&token_id()).await.unwrap_err();
+
+        assert_eq!(
+            error.to_string(),
+            format!(
+                "get_conference_token: no connection within the connect timeout of {said}; check \
+                 the space or base URL and the network, or raise the client's connect_timeout"
+            )
+        );
+        assert_eq!(error.kind(), ErrorKind::Timeout);
+        assert!(started.elapsed() >= connect_timeout);
+    }
+}
+
+/// How a server answers its first requests, each of which leaves the connection unusable.
+#[derive(Clone, Copy, Debug)]
+enum LosingAnswer {
+    /// No answer: the client gives up on the call.
+    Hang,
+    /// `HTTP/1.0` without `keep-alive`, then the server closes the connection.
+    Http10,
+    /// A body with neither a length nor chunks, which the closed connection ends.
+    CloseDelimited,
+    /// A 404 whose declared body is larger than the client reads.
+    TooLarge,
+}
+
+/// A server that answers its first `losing` requests with `answer`, and the rest with a token
+/// after 5 ms. Returns its address and its count of connections.
+async fn losing_server(answer: LosingAnswer, losing: usize) -> (SocketAddr, Arc<AtomicUsize>) {
+    let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let address = listener.local_addr().unwrap();
+    let connections = Arc::new(AtomicUsize::new(0));
+    let requests = Arc::new(AtomicUsize::new(0));
+    let counted = Arc::clone(&connections);
+    tokio::spawn(async move {
+        while let Ok((stream, _)) = listener.accept().await {
+            counted.fetch_add(1, Ordering::SeqCst);
+            tokio::spawn(serve_losing(stream, answer, losing, Arc::clone(&requests)));
+        }
+    });
+    (address, connections)
+}
+
+async fn serve_losing(
+    mut stream: TcpStream,
+    answer: LosingAnswer,
+    losing: usize,
+    requests: Arc<AtomicUsize>,
+) {
+    let token = token_json(1);
+    loop {
+        let mut head = Vec::new();
+        while !head.ends_with(b"\r\n\r\n") {
+            let mut byte = [0u8; 1];
+            if stream.read(&mut byte).await.unwrap_or(0) == 0 {
+                return;
+            }
+            head.push(byte[0]);
+        }
+
+        if requests.fetch_add(1, Ordering::SeqCst) >= losing {
+            tokio::time::sleep(Duration::from_millis(5)).await;
+            let response = format!(
+                "HTTP/1.1 200 OK\r\ncontent-type: application/json\r\ncontent-length: {}\r\n\r\n\
+                 {token}",
+                token.len()
+            );
+            if stream.write_all(response.as_bytes()).await.is_err() {
+                return;
+            }
+            continue;
+        }
+        let response = match answer {
+            LosingAnswer::Hang => {
+                tokio::time::sleep(Duration::from_secs(3600)).await;
+                return;
+            }
+            LosingAnswer::Http10 => format!(
+                "HTTP/1.0 200 OK\r\ncontent-type: application/json\r\ncontent-length: {}\r\n\r\n\
+                 {token}",
+                token.len()
+            ),
+            LosingAnswer::CloseDelimited => {
+                format!("HTTP/1.1 200 OK\r\ncontent-type: application/json\r\n\r\n{token}")
+            }
+            LosingAnswer::TooLarge => format!(
+                "HTTP/1.1 404 Not Found\r\ncontent-type: text/plain\r\ncontent-length: 65536\r\n\r\n{}",
+                "x".repeat(65536)
+            ),
+        };
+        let _ = stream.write_all(response.as_bytes()).await;
+        if !matches!(answer, LosingAnswer::TooLarge) {
+            return;
+        }
+    }
+}
+
+/// Calls whose connections were lost in every way the client can see (or, for a cancelled
+/// call, suspect) must not be counted as open: the next time two calls run at once, the
+/// second opens a connection of its own instead of waiting for the first one's.
+#[test]
+fn connections_lost_are_not_counted_as_open() {
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .unwrap();
+
+    for answer in [
+        LosingAnswer::Hang,
+        LosingAnswer::Http10,
+        LosingAnswer::CloseDelimited,
+        LosingAnswer::TooLarge,
+    ] {
+        let opened = runtime.block_on(async {
+            let (address, connections) = losing_server(answer, 3).await;
+            let id = token_id();
+            let client = Client::builder()
+                .base_url(format!("http://{address}"))
+                .project_id(PROJECT_ID)
+                .api_token(API_TOKEN)
+                .max_response_bytes(4096)
+                .max_retries(0)
+                .build()
+                .unwrap();
+
+            // Three calls at once, whose connections are lost.
+            let losing = (0..3).map(|_| {
+                tokio::time::timeout(Duration::from_millis(100), client.get_conference_token(&id))
+            });
+            let outcomes = futures_util::future::join_all(losing).await;
+            let succeeded = outcomes.iter().filter(|o| matches!(o, Ok(Ok(_)))).count();
+            let expected = match answer {
+                LosingAnswer::Http10 | LosingAnswer::CloseDelimited => 3,
+                LosingAnswer::Hang | LosingAnswer::TooLarge => 0,
+            };
+            assert_eq!(succeeded, expected, "{answer:?}: {outcomes:?}");
+            let before = connections.load(Ordering::SeqCst);
+
+            // One call leaves one connection in the pool; then two run at once.
+            client.get_conference_token(&id).await.unwrap();
+            let (first, second) = tokio::join!(
+                client.get_conference_token(&id),
+                client.get_conference_token(&id)
+            );
+            first.unwrap();
+            second.unwrap();
+            connections.load(Ordering::SeqCst) - before
+        });
+
+        assert_eq!(opened, 2, "{answer:?}");
+    }
+}
+
+#[test]
+fn calls_cancelled_while_connecting_are_not_counted_as_connections() {
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .unwrap();
+
+    let opened = runtime.block_on(async {
+        let (listener, queued) = full_listener().await;
+        let address = listener.local_addr().unwrap();
+        let client = client_with_connect_timeout(address, Duration::from_secs(5));
+        let id = token_id();
+
+        // Three calls cancelled while their connects hang.
+        let connecting = (0..3).map(|_| {
+            tokio::time::timeout(Duration::from_millis(100), client.get_conference_token(&id))
+        });
+        for outcome in futures_util::future::join_all(connecting).await {
+            assert!(outcome.is_err(), "a call was not cancelled: {outcome:?}");
+        }
+
+        // The listener takes what was queued, then serves; one call, then two at once.
+        while let Ok(Ok(_)) =
+            tokio::time::timeout(Duration::from_millis(50), listener.accept()).await
+        {}
+        drop(queued);
+        let (_, connections) = serve_listener(listener);
+        client.get_conference_token(&id).await.unwrap();
+        let (first, second) = tokio::join!(
+            client.get_conference_token(&id),
+            client.get_conference_token(&id)
+        );
+        first.unwrap();
+        second.unwrap();
+        connections.load(Ordering::SeqCst)
+    });
+
+    assert_eq!(opened, 2);
+}
+
+/// Serves tokens on `listener` after 5 ms each, as [`losing_server`] does once the losing
+/// answers are over.
+fn serve_listener(listener: TcpListener) -> (SocketAddr, Arc<AtomicUsize>) {
+    let address = listener.local_addr().unwrap();
+    let connections = Arc::new(AtomicUsize::new(0));
+    let requests = Arc::new(AtomicUsize::new(0));
+    let counted = Arc::clone(&connections);
+    tokio::spawn(async move {
+        while let Ok((stream, _)) = listener.accept().await {
+            counted.fetch_add(1, Ordering::SeqCst);
+            let requests = Arc::clone(&requests);
+            tokio::spawn(serve_losing(stream, LosingAnswer::Hang, 0, requests));
+        }
+    });
+    (address, connections)
 }
