@@ -174,13 +174,11 @@ impl Client {
         F: Fn() -> Fut,
         Fut: Future<Output = Result<ResponseValue<T>, progenitor_client::Error<types::ErrorBody>>>,
     {
-        let mut in_flight = self.generated.inner().connections.start_call();
+        let _in_flight = self.generated.inner().connections.start_call();
         let mut exchange = Box::<Exchange>::default();
         loop {
-            in_flight.attempt_started();
             let (result, returned) = transport::observe(send(), exchange).await;
             exchange = returned;
-            in_flight.attempt_ended(exchange.connection.lost());
             match (result, exchange.retry_in.take()) {
                 (Ok(value), _) => return Ok(value.into_inner()),
                 // The transport allowed for the deadline once the answer was in; decoding it

@@ -20,11 +20,10 @@
 //! shares among a host's addresses), so it takes no more than a quarter of that timeout.
 //!
 //! A connection is counted when a connect within the budget starts. It is uncounted when the
-//! connect fails or is dropped, and when an attempt of a call leaves its connection unusable
-//! ([`CallInFlight::attempt_ended`]): the body was not read to its end, the server closes the
-//! connection after the answer (`Connection: close`, HTTP/1.0, a body that ends with the
-//! connection), the request failed, or the call was cancelled. Counting one too few only lets
-//! a call connect without waiting. A connection the server closes while it sits idle goes
+//! connect fails or is dropped, and when an attempt of a call loses its connection
+//! ([`ConnectionUse`]): the body was not read to its end, the server closes the connection
+//! after the answer (`Connection: close`, HTTP/1.0, a body that ends with the connection),
+//! the request failed on it, or the call was cancelled while it had one. A connection the server closes while it sits idle goes
 //! unseen: the next request that needs a new one, if another call ended just before, waits up
 //! to [`RETURN_WINDOW`] in vain before it connects.
 
@@ -32,7 +31,7 @@ use std::fmt;
 use std::future::{Future, poll_fn};
 use std::pin::{Pin, pin};
 use std::sync::Arc;
-use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicU64, AtomicUsize, Ordering};
 use std::task::{Context, Poll};
 use std::time::{Duration, Instant};
 
@@ -93,10 +92,7 @@ impl ConnectionBudget {
     /// Counts a call from now until the returned guard is dropped.
     pub(crate) fn start_call(&self) -> CallInFlight<'_> {
         self.calls.fetch_add(1, Ordering::AcqRel);
-        CallInFlight {
-            budget: self,
-            attempt_open: false,
-        }
+        CallInFlight { budget: self }
     }
 
     /// Notes that a connection closed, or may have: calls that need one may open another at
@@ -145,39 +141,126 @@ impl ConnectionBudget {
 /// A call in flight; dropped when the call ends, however it ends.
 pub(crate) struct CallInFlight<'a> {
     budget: &'a ConnectionBudget,
-    /// An attempt has started and not ended: dropped now, the call was cancelled.
-    attempt_open: bool,
-}
-
-impl CallInFlight<'_> {
-    /// Notes that an attempt is under way.
-    pub(crate) fn attempt_started(&mut self) {
-        self.attempt_open = true;
-    }
-
-    /// Notes that an attempt has ended, and whether it left its connection, if it had one, as
-    /// the server's answer found it: unusable when the body was not read to its end, the
-    /// server closes it, or the request failed on it.
-    pub(crate) fn attempt_ended(&mut self, connection_unusable: bool) {
-        self.attempt_open = false;
-        if connection_unusable {
-            self.budget.connection_closed();
-        }
-    }
 }
 
 impl Drop for CallInFlight<'_> {
     fn drop(&mut self) {
         let budget = self.budget;
-        if self.attempt_open {
-            // Cancelled mid-attempt: hyper drops a connection with a request on it, and
-            // whether this one had got one is not known. One too few is the safe side.
-            budget.connection_closed();
-        }
         budget
             .last_call_end
             .store(budget.nanos_now(), Ordering::Release);
         budget.calls.fetch_sub(1, Ordering::AcqRel);
+    }
+}
+
+/// What one attempt of a call does with a connection, from sending its request to the end of
+/// the answer's body. Dropped with the attempt (when the next one starts, the call ends, or
+/// the call is cancelled), it uncounts the connection if the attempt lost it.
+#[derive(Debug)]
+pub(crate) struct ConnectionUse {
+    budget: Arc<ConnectionBudget>,
+    stage: Stage,
+    /// Set by a connect this attempt started when the pool moves it to a task of its own:
+    /// the request took a pooled connection instead.
+    pooled_instead: Option<Arc<AtomicBool>>,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Stage {
+    /// The request has a pooled connection, or is about to take one.
+    Sent,
+    /// No connection was idle: the request waits for one, new or returning, and holds none.
+    Connecting,
+    /// The answer's head is in and its body is being read; the server keeps the connection.
+    Answered,
+    /// The whole answer was read: the connection goes back to the pool.
+    Returned,
+    /// The connection will not go back to the pool: the server closes it, the body was left
+    /// unread, or the request failed on it.
+    Lost,
+    /// The request failed before it had a connection.
+    Unused,
+}
+
+impl ConnectionUse {
+    pub(crate) fn new(budget: &Arc<ConnectionBudget>) -> Self {
+        Self {
+            budget: Arc::clone(budget),
+            stage: Stage::Sent,
+            pooled_instead: None,
+        }
+    }
+
+    /// The pool had no idle connection: the connector was asked for one, and will set
+    /// `pooled_instead` if the request takes a pooled one after all.
+    fn connecting(&mut self, pooled_instead: Arc<AtomicBool>) {
+        if self.stage == Stage::Sent {
+            self.stage = Stage::Connecting;
+            self.pooled_instead = Some(pooled_instead);
+        }
+    }
+
+    /// Whether the request is on a connection: it took a pooled one, or the one the connector
+    /// made for it.
+    fn on_a_connection(&self) -> bool {
+        match self.stage {
+            Stage::Sent => true,
+            Stage::Connecting => self
+                .pooled_instead
+                .as_ref()
+                .is_some_and(|pooled| pooled.load(Ordering::Acquire)),
+            _ => false,
+        }
+    }
+
+    /// The connector made the connection that the request goes out on.
+    fn connected(&mut self) {
+        if self.stage == Stage::Connecting {
+            self.stage = Stage::Sent;
+        }
+    }
+
+    /// The answer's head arrived; `keeps_connection` is false when the server closes the
+    /// connection after it.
+    pub(crate) fn answered(&mut self, keeps_connection: bool) {
+        self.stage = if keeps_connection {
+            Stage::Answered
+        } else {
+            Stage::Lost
+        };
+    }
+
+    /// No answer: `while_connecting` when no connection could be made (the connector has
+    /// given its place back then), otherwise the connection the request was on is broken.
+    /// A request that timed out while it waited for a connection had none.
+    pub(crate) fn failed(&mut self, while_connecting: bool) {
+        self.stage = if !while_connecting && self.on_a_connection() {
+            Stage::Lost
+        } else {
+            Stage::Unused
+        };
+    }
+
+    /// The body was read to its end.
+    pub(crate) fn body_read_to_end(&mut self) {
+        if self.stage == Stage::Answered {
+            self.stage = Stage::Returned;
+        }
+    }
+
+    /// The body was abandoned, too large to read.
+    pub(crate) fn body_left_unread(&mut self) {
+        self.stage = Stage::Lost;
+    }
+}
+
+impl Drop for ConnectionUse {
+    fn drop(&mut self) {
+        // A request still waiting for a connection holds none: the connect it started holds
+        // its own place in the count (`PlaceInCount`) and gives it back when dropped.
+        if self.on_a_connection() || matches!(self.stage, Stage::Answered | Stage::Lost) {
+            self.budget.connection_closed();
+        }
     }
 }
 
@@ -247,10 +330,19 @@ where
     }
 
     fn call(&mut self, request: R) -> Self::Future {
-        let plan = self.shared.1.plan(transport::in_call());
+        let in_call = transport::in_call();
+        let pooled_instead = in_call.then(|| {
+            let pooled_instead = Arc::new(AtomicBool::new(false));
+            let shared = Arc::clone(&pooled_instead);
+            transport::update_connection(|connection| connection.connecting(shared));
+            pooled_instead
+        });
+        let plan = self.shared.1.plan(in_call);
         let shared = Arc::clone(&self.shared);
 
         Box::pin(async move {
+            // Set once the pool has moved this connect out of the call, however it ends.
+            let _moved = MovedOutOfCall(pooled_instead);
             let (connector, budget) = &*shared;
             let counted = match plan {
                 Plan::Connect { counted } => counted,
@@ -274,9 +366,26 @@ where
             };
             if connected.is_ok() {
                 std::mem::forget(place);
+                // In the call, the request goes out on it; a connect the pool moved to a task
+                // of its own only fills the pool.
+                transport::update_connection(ConnectionUse::connected);
             }
             connected
         })
+    }
+}
+
+/// Tells the attempt that started a connect, when the connect ends outside the call, that the
+/// request went out on a pooled connection.
+struct MovedOutOfCall(Option<Arc<AtomicBool>>);
+
+impl Drop for MovedOutOfCall {
+    fn drop(&mut self) {
+        if let Some(pooled_instead) = &self.0
+            && !transport::in_call()
+        {
+            pooled_instead.store(true, Ordering::Release);
+        }
     }
 }
 
@@ -436,37 +545,66 @@ mod tests {
         assert_eq!(connections(&budget), 0);
     }
 
-    #[test]
-    fn an_attempt_that_loses_its_connection_uncounts_it() {
+    /// The count after an attempt that went through `stages` and was then dropped, starting
+    /// from one connection.
+    fn count_after(stages: impl FnOnce(&mut ConnectionUse)) -> usize {
         let budget = ConnectionBudget::new(Duration::from_secs(10));
-        budget.connections.store(3, Ordering::SeqCst);
-        let mut call = budget.start_call();
-
-        call.attempt_started();
-        call.attempt_ended(false);
-        assert_eq!(connections(&budget), 3);
-
-        call.attempt_started();
-        call.attempt_ended(true);
-        assert_eq!(connections(&budget), 2);
-
-        // Dropped between attempts (a retry's wait): no connection was held.
-        drop(call);
-        assert_eq!(connections(&budget), 2);
-        assert_eq!(budget.calls.load(Ordering::SeqCst), 0);
+        budget.connections.store(1, Ordering::SeqCst);
+        let mut attempt = ConnectionUse::new(&budget);
+        stages(&mut attempt);
+        drop(attempt);
+        connections(&budget)
     }
 
     #[test]
-    fn a_call_cancelled_mid_attempt_uncounts_the_connection_it_may_have_held() {
-        let budget = ConnectionBudget::new(Duration::from_secs(10));
-        budget.connections.store(1, Ordering::SeqCst);
-        let mut call = budget.start_call();
+    fn an_attempt_uncounts_the_connection_it_lost_and_only_that() {
+        let pooled = |taken: bool| Arc::new(AtomicBool::new(taken));
 
-        call.attempt_started();
-        drop(call);
-
-        assert_eq!(connections(&budget), 0);
-        assert_eq!(budget.calls.load(Ordering::SeqCst), 0);
+        // Handed back.
+        assert_eq!(
+            count_after(|a| {
+                a.answered(true);
+                a.body_read_to_end();
+            }),
+            1
+        );
+        // Closed by the server, left unread, broken, or cancelled while on the connection.
+        assert_eq!(
+            count_after(|a| {
+                a.answered(false);
+                a.body_read_to_end();
+            }),
+            0
+        );
+        assert_eq!(
+            count_after(|a| {
+                a.answered(true);
+                a.body_left_unread();
+            }),
+            0
+        );
+        assert_eq!(count_after(|a| a.answered(true)), 0);
+        assert_eq!(count_after(|a| a.failed(false)), 0);
+        assert_eq!(count_after(|_| ()), 0);
+        // Waiting for a connection: none held, whether cancelled or failed.
+        assert_eq!(count_after(|a| a.connecting(pooled(false))), 1);
+        assert_eq!(
+            count_after(|a| {
+                a.connecting(pooled(false));
+                a.failed(false);
+            }),
+            1
+        );
+        assert_eq!(count_after(|a| a.failed(true)), 1);
+        // A pooled connection came back for it, or its own connect did: it holds one.
+        assert_eq!(count_after(|a| a.connecting(pooled(true))), 0);
+        assert_eq!(
+            count_after(|a| {
+                a.connecting(pooled(false));
+                a.connected();
+            }),
+            0
+        );
     }
 
     /// A connector whose connects fail at once, or never end.

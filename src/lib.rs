@@ -33,6 +33,10 @@
 //! # fn send_to_participant(_: &str) {}
 //! ```
 //!
+//! Calls run on a Tokio runtime with its time and I/O drivers on (`#[tokio::main]`, or
+//! `Builder::enable_all()`): reqwest needs both for its timeouts and sockets, and panics
+//! without the time driver.
+//!
 //! # Configuration
 //!
 //! [`Client::builder`] takes the space (`example` for `example.signalwire.com`), the project

@@ -38,7 +38,7 @@ use serde::de::DeserializeOwned;
 use tracing::Instrument;
 
 use crate::auth::Credentials;
-use crate::connections::ConnectionBudget;
+use crate::connections::{ConnectionBudget, ConnectionUse};
 use crate::generated;
 use crate::retry::{self, RetryPolicy};
 
@@ -71,33 +71,9 @@ pub(crate) struct Exchange {
     pub(crate) body_incomplete: bool,
     /// What limited the time of the last attempt, for a timeout's message.
     pub(crate) time_limit: Option<TimeLimit>,
-    /// What the last attempt left of the connection it was sent on.
-    pub(crate) connection: ConnectionFate,
-}
-
-/// What an attempt leaves of the connection it was sent on, for the count of connections
-/// ([`crate::connections`]).
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
-pub(crate) enum ConnectionFate {
-    /// No request went out, or no connection was made for it.
-    #[default]
-    Unused,
-    /// Sent, or answered with a body that is being read: unless the attempt hands it back, the
-    /// connection is lost.
-    Held,
-    /// The whole answer was read and the server keeps the connection: it goes back to the
-    /// pool.
-    Returned,
-    /// It will not go back to the pool: the server closes it after its answer, or the body
-    /// was left unread.
-    Lost,
-}
-
-impl ConnectionFate {
-    /// Whether the attempt ended without handing its connection back to the pool.
-    pub(crate) fn lost(self) -> bool {
-        matches!(self, ConnectionFate::Held | ConnectionFate::Lost)
-    }
+    /// The connection of the last attempt, for the count of connections: dropped with the
+    /// attempt, it uncounts a connection the attempt lost.
+    pub(crate) connection: Option<ConnectionUse>,
 }
 
 impl Exchange {
@@ -185,6 +161,15 @@ fn record(update: impl FnOnce(&mut Exchange)) {
     with_exchange(update);
 }
 
+/// Updates what the current attempt does with its connection, if the call is being observed.
+pub(crate) fn update_connection(update: impl FnOnce(&mut ConnectionUse)) {
+    record(|exchange| {
+        if let Some(connection) = exchange.connection.as_mut() {
+            update(connection);
+        }
+    });
+}
+
 /// What one attempt needs to know of its call.
 struct Attempt {
     /// 1 for the first request of the call.
@@ -245,6 +230,7 @@ impl Transport {
         let started = Instant::now();
         let attempt = with_exchange(|exchange| {
             exchange.start_attempt();
+            exchange.connection = Some(ConnectionUse::new(&self.connections));
             Attempt {
                 number: exchange.attempts,
                 deadline: *exchange
@@ -310,7 +296,6 @@ impl Transport {
         match outcome {
             Ok(response) => {
                 let status = response.status();
-                let keeps_connection = keeps_connection(&response);
                 if !span.is_disabled() {
                     span.record("status", status.as_u16());
                 }
@@ -324,14 +309,13 @@ impl Transport {
                 // decoder hands its body over, and `decode_json` records what a failure needs.
                 let headers = (status != reqwest::StatusCode::OK).then(|| response.headers());
                 let asked = headers.and_then(|_| retry_after(&response));
+                let keeps_connection = keeps_connection(&response);
                 record(|exchange| {
                     exchange.time_limit = Some(limit);
                     exchange.status = Some(status);
-                    exchange.connection = if keeps_connection {
-                        ConnectionFate::Held
-                    } else {
-                        ConnectionFate::Lost
-                    };
+                    if let Some(connection) = exchange.connection.as_mut() {
+                        connection.answered(keeps_connection);
+                    }
                     if let Some(headers) = headers {
                         exchange.content_type = headers.get(CONTENT_TYPE).cloned();
                         exchange.location = headers.get(LOCATION).cloned();
@@ -385,13 +369,9 @@ impl Transport {
                 record(|exchange| {
                     exchange.time_limit = Some(limit);
                     exchange.retry_in = retry_in;
-                    // The connector has uncounted a connect that failed; any other failure
-                    // leaves the connection it happened on, if it had one, unusable.
-                    exchange.connection = if error.is_connect() {
-                        ConnectionFate::Unused
-                    } else {
-                        ConnectionFate::Held
-                    };
+                    if let Some(connection) = exchange.connection.as_mut() {
+                        connection.failed(error.is_connect());
+                    }
                 });
                 Err(error)
             }
@@ -439,10 +419,8 @@ impl Transport {
 
         let mut body = BytesMut::new();
         if declared.is_some_and(|length| length > limit as u64) {
-            record(|exchange| {
-                exchange.body_too_large = Some(limit);
-                exchange.connection = ConnectionFate::Lost;
-            });
+            record(|exchange| exchange.body_too_large = Some(limit));
+            update_connection(ConnectionUse::body_left_unread);
         } else {
             // The declared length is the server's word: reserve no more than a little of it.
             const FIRST_RESERVE: u64 = 64 * 1024;
@@ -460,10 +438,8 @@ impl Transport {
                     }
                 };
                 if body.len() + chunk.len() > limit {
-                    record(|exchange| {
-                        exchange.body_too_large = Some(limit);
-                        exchange.connection = ConnectionFate::Lost;
-                    });
+                    record(|exchange| exchange.body_too_large = Some(limit));
+                    update_connection(ConnectionUse::body_left_unread);
                     body.clear();
                     break;
                 }
@@ -537,11 +513,7 @@ async fn read_all(mut response: reqwest::Response) -> reqwest::Result<Bytes> {
 /// Notes that the last response's body was read to its end, which hands a connection that the
 /// server keeps back to the pool.
 fn body_read_to_end() {
-    record(|exchange| {
-        if exchange.connection == ConnectionFate::Held {
-            exchange.connection = ConnectionFate::Returned;
-        }
-    });
+    update_connection(ConnectionUse::body_read_to_end);
 }
 
 /// Decodes a JSON object, refusing every other JSON value before serde sees it. A UTF-8 byte
@@ -567,23 +539,52 @@ pub(crate) fn without_bom(body: &[u8]) -> &[u8] {
 /// when the server closes it after the answer (`Connection: close`, HTTP/1.0 without
 /// `keep-alive`), nor when the body has neither a length nor chunks and so ends with the
 /// connection.
+///
+/// The rules are hyper's own (`proto::h1::role`), down to the order of `Connection` lines and
+/// values that are not text, which hyper does not read.
 fn keeps_connection(response: &reqwest::Response) -> bool {
+    let version = response.version();
+    if version != reqwest::Version::HTTP_10 && version != reqwest::Version::HTTP_11 {
+        // HTTP/2 and later close a connection only with a frame of their own.
+        return true;
+    }
     let headers = response.headers();
-    let says = |header, option: &[u8]| {
-        headers.get_all(header).iter().any(|value: &HeaderValue| {
-            value
-                .as_bytes()
-                .split(|&byte| byte == b',')
-                .any(|listed| listed.trim_ascii().eq_ignore_ascii_case(option))
+    let lists = |value: &HeaderValue, option: &str| {
+        value.to_str().is_ok_and(|text| {
+            text.split(',')
+                .any(|listed| listed.trim().eq_ignore_ascii_case(option))
         })
     };
-    let persistent = match response.version() {
-        reqwest::Version::HTTP_11 => !says(CONNECTION, b"close"),
-        reqwest::Version::HTTP_09 | reqwest::Version::HTTP_10 => says(CONNECTION, b"keep-alive"),
-        // HTTP/2 and later close a connection only with a frame of their own.
-        _ => return true,
-    };
-    persistent && (response.content_length().is_some() || says(TRANSFER_ENCODING, b"chunked"))
+
+    // A `close` on any line wins; HTTP/1.0 closes unless a line says `keep-alive`.
+    let mut persistent = version == reqwest::Version::HTTP_11;
+    for value in headers.get_all(CONNECTION) {
+        if lists(value, "close") {
+            return false;
+        }
+        persistent = persistent || lists(value, "keep-alive");
+    }
+    if !persistent {
+        return false;
+    }
+
+    let status = response.status();
+    if status.is_informational()
+        || status == reqwest::StatusCode::NO_CONTENT
+        || status == reqwest::StatusCode::NOT_MODIFIED
+    {
+        return true;
+    }
+    // With `Transfer-Encoding`, the body is chunked only if `chunked` is the last coding of
+    // the last line; otherwise it ends with the connection.
+    match headers.get_all(TRANSFER_ENCODING).iter().next_back() {
+        Some(codings) => codings.to_str().is_ok_and(|text| {
+            text.rsplit(',')
+                .next()
+                .is_some_and(|last| last.trim().eq_ignore_ascii_case("chunked"))
+        }),
+        None => response.content_length().is_some(),
+    }
 }
 
 /// The wait a response's `Retry-After` header asks for.

@@ -276,6 +276,11 @@ enum LosingAnswer {
     CloseDelimited,
     /// A 404 whose declared body is larger than the client reads.
     TooLarge,
+    /// `Transfer-Encoding` whose last coding is not `chunked`: the body ends with the
+    /// connection, as for `CloseDelimited`.
+    ChunkedNotLast,
+    /// `HTTP/1.0` with one `Connection` line that says `keep-alive` and one that says `close`.
+    Http10KeepAliveAndClose,
 }
 
 /// A server that answers its first `losing` requests with `answer`, and the rest with a token
@@ -337,6 +342,15 @@ async fn serve_losing(
             LosingAnswer::CloseDelimited => {
                 format!("HTTP/1.1 200 OK\r\ncontent-type: application/json\r\n\r\n{token}")
             }
+            LosingAnswer::ChunkedNotLast => format!(
+                "HTTP/1.1 200 OK\r\ncontent-type: application/json\r\ntransfer-encoding: chunked, \
+                 identity\r\n\r\n{token}"
+            ),
+            LosingAnswer::Http10KeepAliveAndClose => format!(
+                "HTTP/1.0 200 OK\r\nconnection: keep-alive\r\nconnection: close\r\ncontent-type: \
+                 application/json\r\ncontent-length: {}\r\n\r\n{token}",
+                token.len()
+            ),
             LosingAnswer::TooLarge => format!(
                 "HTTP/1.1 404 Not Found\r\ncontent-type: text/plain\r\ncontent-length: 65536\r\n\r\n{}",
                 "x".repeat(65536)
@@ -364,6 +378,8 @@ fn connections_lost_are_not_counted_as_open() {
         LosingAnswer::Http10,
         LosingAnswer::CloseDelimited,
         LosingAnswer::TooLarge,
+        LosingAnswer::ChunkedNotLast,
+        LosingAnswer::Http10KeepAliveAndClose,
     ] {
         let opened = runtime.block_on(async {
             let (address, connections) = losing_server(answer, 3).await;
@@ -384,8 +400,8 @@ fn connections_lost_are_not_counted_as_open() {
             let outcomes = futures_util::future::join_all(losing).await;
             let succeeded = outcomes.iter().filter(|o| matches!(o, Ok(Ok(_)))).count();
             let expected = match answer {
-                LosingAnswer::Http10 | LosingAnswer::CloseDelimited => 3,
                 LosingAnswer::Hang | LosingAnswer::TooLarge => 0,
+                _ => 3,
             };
             assert_eq!(succeeded, expected, "{answer:?}: {outcomes:?}");
             let before = connections.load(Ordering::SeqCst);
@@ -460,4 +476,39 @@ fn serve_listener(listener: TcpListener) -> (SocketAddr, Arc<AtomicUsize>) {
         }
     });
     (address, connections)
+}
+
+/// Answers that hyper reads to their end and keeps the connection after: sequential calls
+/// share one connection, which an attempt that uncounted it would not.
+#[tokio::test]
+async fn answers_that_keep_the_connection_are_counted_as_kept() {
+    let token = token_json(1);
+    let chunked = format!(
+        "HTTP/1.1 200 OK\r\ncontent-type: application/json\r\ntransfer-encoding: chunked\r\n\r\n\
+         {:x}\r\n{token}\r\n0\r\n\r\n",
+        token.len()
+    );
+    let with_trailer = format!(
+        "HTTP/1.1 200 OK\r\ncontent-type: application/json\r\ntransfer-encoding: gzip, chunked\r\n\
+         trailer: x-checksum\r\n\r\n{:x}\r\n{token}\r\n0\r\nx-checksum: 1\r\n\r\n",
+        token.len()
+    );
+    let http10_keep_alive = format!(
+        "HTTP/1.0 200 OK\r\nconnection: keep-alive\r\ncontent-type: application/json\r\n\
+         content-length: {}\r\n\r\n{token}",
+        token.len()
+    );
+
+    for answer in [chunked, with_trailer, http10_keep_alive] {
+        let script = vec![Reply::RawKeepingConnection(answer.clone().into_bytes()); 5];
+        let server = ScriptedServer::start(script).await;
+        let client = client(&server.base_url);
+
+        for _ in 0..5 {
+            let token = client.get_conference_token(&token_id()).await.unwrap();
+            assert_eq!(token.name.as_deref(), Some("Token 1"), "{answer:?}");
+        }
+
+        assert_eq!(server.connections(), 1, "{answer:?}");
+    }
 }

@@ -20,6 +20,8 @@ pub enum Reply {
     },
     /// These bytes as they are, then the connection is closed.
     Raw(Vec<u8>),
+    /// These bytes as they are, and the connection stays open for the next request.
+    RawKeepingConnection(Vec<u8>),
     /// The response head, then the body one byte at a time with a pause between bytes.
     Trickle {
         head: String,
@@ -169,6 +171,11 @@ async fn serve(
                 let _ = stream.write_all(&bytes).await;
                 let _ = stream.shutdown().await;
                 return;
+            }
+            Reply::RawKeepingConnection(bytes) => {
+                if stream.write_all(&bytes).await.is_err() {
+                    return;
+                }
             }
             Reply::Trickle { head, body, pause } => {
                 if stream.write_all(head.as_bytes()).await.is_err() {
