@@ -398,31 +398,18 @@ impl Drop for PlaceInCount<'_> {
     }
 }
 
-/// Waits up to `window` and says whether the request took a pooled connection meanwhile: the
-/// pool then polls this connect on a task of its own, outside the call.
+/// Waits up to `window_length` and says whether the request took a pooled connection
+/// meanwhile: the pool then polls this connect on a task of its own, outside the call.
 ///
-/// The first wait is a yield: it lets the tasks that put a connection back run, and most
-/// connections are back after it. Only a longer wait needs a timer.
+/// The pool wakes the call when a connection comes back, so the timer only bounds the wait.
+/// (A yield first, to spare the timer, measured dearer: it polls the whole call once more.)
 async fn pooled_connection_taken(window_length: Duration) -> bool {
-    let mut yielded = false;
-    let mut window = pin!(None::<tokio::time::Sleep>);
+    let mut window = pin!(tokio::time::sleep(window_length));
     poll_fn(|cx| {
         if !transport::in_call() {
             return Poll::Ready(true);
         }
-        if window.is_none() {
-            if !yielded {
-                yielded = true;
-                cx.waker().wake_by_ref();
-                return Poll::Pending;
-            }
-            window.set(Some(tokio::time::sleep(window_length)));
-        }
-        let window = window
-            .as_mut()
-            .as_pin_mut()
-            .expect("the window was set above");
-        window.poll(cx).map(|()| false)
+        window.as_mut().poll(cx).map(|()| false)
     })
     .await
 }
