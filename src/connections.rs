@@ -23,9 +23,12 @@
 //! connect fails or is dropped, and when an attempt of a call loses its connection
 //! ([`ConnectionUse`]): the body was not read to its end, the server closes the connection
 //! after the answer (`Connection: close`, HTTP/1.0, a body that ends with the connection),
-//! the request failed on it, or the call was cancelled while it had one. A connection the server closes while it sits idle goes
-//! unseen: the next request that needs a new one, if another call ended just before, waits up
-//! to [`RETURN_WINDOW`] in vain before it connects.
+//! the request failed on it, or the call was cancelled while it had one.
+//!
+//! A connection the server closes while it sits idle goes unseen: the next request that needs
+//! a new one, if another call ended just before, waits up to [`RETURN_WINDOW`] in vain before
+//! it connects. A connection that comes back after the window leaves the count one too low,
+//! which allows one connection more than calls until the count is right again.
 
 use std::fmt;
 use std::future::{Future, poll_fn};
