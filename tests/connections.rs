@@ -352,7 +352,8 @@ async fn serve_losing(
                 token.len()
             ),
             LosingAnswer::TooLarge => format!(
-                "HTTP/1.1 404 Not Found\r\ncontent-type: text/plain\r\ncontent-length: 65536\r\n\r\n{}",
+                "HTTP/1.1 404 Not Found\r\ncontent-type: text/plain\r\ncontent-length: \
+                 65536\r\n\r\n{}",
                 "x".repeat(65536)
             ),
         };
