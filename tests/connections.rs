@@ -23,11 +23,29 @@ fn token_json(n: u32) -> String {
     numbered_token(n).to_string()
 }
 
-/// Sequential gets on the runtime `flavor`, with the token each one received.
-fn sequential_gets(flavor: tokio::runtime::Runtime, calls: u32) -> (Vec<String>, usize) {
-    flavor.block_on(async {
+fn one_thread() -> tokio::runtime::Runtime {
+    tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .unwrap()
+}
+
+/// Two worker threads; `block_on` runs the test's own future on the test's thread, outside
+/// them, as a program's `main` does.
+fn two_workers() -> tokio::runtime::Runtime {
+    tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()
+        .unwrap()
+}
+
+/// 50 sequential gets on `runtime` receive the 50 tokens in order over one connection.
+fn assert_sequential_gets_share_one_connection(runtime: tokio::runtime::Runtime) {
+    const CALLS: u32 = 50;
+    let (names, connections) = runtime.block_on(async {
         let server = ScriptedServer::start(
-            (1..=calls)
+            (1..=CALLS)
                 .map(|n| Reply::json(200, &token_json(n)))
                 .collect(),
         )
@@ -35,12 +53,15 @@ fn sequential_gets(flavor: tokio::runtime::Runtime, calls: u32) -> (Vec<String>,
         let client = client(&server.base_url);
 
         let mut names = Vec::new();
-        for _ in 0..calls {
+        for _ in 0..CALLS {
             let token = client.get_conference_token(&token_id()).await.unwrap();
             names.push(token.name.unwrap());
         }
         (names, server.connections())
-    })
+    });
+
+    assert_eq!(names, expected_names(CALLS));
+    assert_eq!(connections, 1);
 }
 
 fn expected_names(calls: u32) -> Vec<String> {
@@ -49,39 +70,17 @@ fn expected_names(calls: u32) -> Vec<String> {
 
 #[test]
 fn sequential_calls_on_one_thread_share_one_connection() {
-    let runtime = tokio::runtime::Builder::new_current_thread()
-        .enable_all()
-        .build()
-        .unwrap();
-
-    let (names, connections) = sequential_gets(runtime, 50);
-
-    assert_eq!(names, expected_names(50));
-    assert_eq!(connections, 1);
+    assert_sequential_gets_share_one_connection(one_thread());
 }
 
 #[test]
 fn sequential_calls_on_worker_threads_share_one_connection() {
-    let runtime = tokio::runtime::Builder::new_multi_thread()
-        .worker_threads(2)
-        .enable_all()
-        .build()
-        .unwrap();
-
-    let (names, connections) = sequential_gets(runtime, 50);
-
-    assert_eq!(names, expected_names(50));
-    assert_eq!(connections, 1);
+    assert_sequential_gets_share_one_connection(two_workers());
 }
 
 #[test]
 fn a_listing_fetches_every_page_over_one_connection() {
-    let runtime = tokio::runtime::Builder::new_multi_thread()
-        .worker_threads(2)
-        .enable_all()
-        .build()
-        .unwrap();
-    runtime.block_on(list_four_pages());
+    two_workers().block_on(list_four_pages());
 }
 
 /// Lists four pages of 250 tokens; the pages are large enough that their bodies arrive in
@@ -283,11 +282,16 @@ enum LosingAnswer {
     Http10KeepAliveAndClose,
 }
 
-/// A server that answers its first `losing` requests with `answer`, and the rest with a token
-/// after 5 ms. Returns its address and its count of connections.
+/// A server on a new port of 127.0.0.1; see [`serve_losing_on`].
 async fn losing_server(answer: LosingAnswer, losing: usize) -> (SocketAddr, Arc<AtomicUsize>) {
     let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
     let address = listener.local_addr().unwrap();
+    (address, serve_losing_on(listener, answer, losing))
+}
+
+/// Serves on `listener`: the first `losing` requests get `answer`, the rest a token after
+/// 5 ms. Returns the count of connections accepted.
+fn serve_losing_on(listener: TcpListener, answer: LosingAnswer, losing: usize) -> Arc<AtomicUsize> {
     let connections = Arc::new(AtomicUsize::new(0));
     let requests = Arc::new(AtomicUsize::new(0));
     let counted = Arc::clone(&connections);
@@ -297,7 +301,7 @@ async fn losing_server(answer: LosingAnswer, losing: usize) -> (SocketAddr, Arc<
             tokio::spawn(serve_losing(stream, answer, losing, Arc::clone(&requests)));
         }
     });
-    (address, connections)
+    connections
 }
 
 async fn serve_losing(
@@ -369,10 +373,7 @@ async fn serve_losing(
 /// second opens a connection of its own instead of waiting for the first one's.
 #[test]
 fn connections_lost_are_not_counted_as_open() {
-    let runtime = tokio::runtime::Builder::new_current_thread()
-        .enable_all()
-        .build()
-        .unwrap();
+    let runtime = one_thread();
 
     for answer in [
         LosingAnswer::Hang,
@@ -424,10 +425,7 @@ fn connections_lost_are_not_counted_as_open() {
 
 #[test]
 fn calls_cancelled_while_connecting_are_not_counted_as_connections() {
-    let runtime = tokio::runtime::Builder::new_current_thread()
-        .enable_all()
-        .build()
-        .unwrap();
+    let runtime = one_thread();
 
     let opened = runtime.block_on(async {
         let (listener, queued) = full_listener().await;
@@ -448,7 +446,7 @@ fn calls_cancelled_while_connecting_are_not_counted_as_connections() {
             tokio::time::timeout(Duration::from_millis(50), listener.accept()).await
         {}
         drop(queued);
-        let (_, connections) = serve_listener(listener);
+        let connections = serve_losing_on(listener, LosingAnswer::Hang, 0);
         client.get_conference_token(&id).await.unwrap();
         let (first, second) = tokio::join!(
             client.get_conference_token(&id),
@@ -460,23 +458,6 @@ fn calls_cancelled_while_connecting_are_not_counted_as_connections() {
     });
 
     assert_eq!(opened, 2);
-}
-
-/// Serves tokens on `listener` after 5 ms each, as [`losing_server`] does once the losing
-/// answers are over.
-fn serve_listener(listener: TcpListener) -> (SocketAddr, Arc<AtomicUsize>) {
-    let address = listener.local_addr().unwrap();
-    let connections = Arc::new(AtomicUsize::new(0));
-    let requests = Arc::new(AtomicUsize::new(0));
-    let counted = Arc::clone(&connections);
-    tokio::spawn(async move {
-        while let Ok((stream, _)) = listener.accept().await {
-            counted.fetch_add(1, Ordering::SeqCst);
-            let requests = Arc::clone(&requests);
-            tokio::spawn(serve_losing(stream, LosingAnswer::Hang, 0, requests));
-        }
-    });
-    (address, connections)
 }
 
 /// Answers that hyper reads to their end and keeps the connection after: sequential calls
