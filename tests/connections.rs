@@ -368,6 +368,19 @@ async fn serve_losing(
     }
 }
 
+/// One call, which leaves one connection in the pool, then two at once: the second of those
+/// needs a connection of its own, unless the count still holds connections that are gone.
+async fn one_call_then_two_at_once(client: &Client) {
+    let id = token_id();
+    client.get_conference_token(&id).await.unwrap();
+    let (first, second) = tokio::join!(
+        client.get_conference_token(&id),
+        client.get_conference_token(&id)
+    );
+    first.unwrap();
+    second.unwrap();
+}
+
 /// Calls whose connections were lost in every way the client can see (or, for a cancelled
 /// call, suspect) must not be counted as open: the next time two calls run at once, the
 /// second opens a connection of its own instead of waiting for the first one's.
@@ -408,14 +421,7 @@ fn connections_lost_are_not_counted_as_open() {
             assert_eq!(succeeded, expected, "{answer:?}: {outcomes:?}");
             let before = connections.load(Ordering::SeqCst);
 
-            // One call leaves one connection in the pool; then two run at once.
-            client.get_conference_token(&id).await.unwrap();
-            let (first, second) = tokio::join!(
-                client.get_conference_token(&id),
-                client.get_conference_token(&id)
-            );
-            first.unwrap();
-            second.unwrap();
+            one_call_then_two_at_once(&client).await;
             connections.load(Ordering::SeqCst) - before
         });
 
@@ -447,13 +453,7 @@ fn calls_cancelled_while_connecting_are_not_counted_as_connections() {
         {}
         drop(queued);
         let connections = serve_losing_on(listener, LosingAnswer::Hang, 0);
-        client.get_conference_token(&id).await.unwrap();
-        let (first, second) = tokio::join!(
-            client.get_conference_token(&id),
-            client.get_conference_token(&id)
-        );
-        first.unwrap();
-        second.unwrap();
+        one_call_then_two_at_once(&client).await;
         connections.load(Ordering::SeqCst)
     });
 
