@@ -38,6 +38,8 @@ use std::sync::atomic::{AtomicBool, AtomicU64, AtomicUsize, Ordering};
 use std::task::{Context, Poll};
 use std::time::{Duration, Instant};
 
+use reqwest::header::{CONNECTION, HeaderValue, TRANSFER_ENCODING};
+
 use crate::transport;
 
 type BoxError = Box<dyn std::error::Error + Send + Sync>;
@@ -59,8 +61,6 @@ pub(crate) struct ConnectionBudget {
     epoch: Instant,
     /// How long a connect may take, the wait before it included.
     connect_timeout: Duration,
-    /// [`RETURN_WINDOW`], or a quarter of the connect timeout when that is shorter.
-    return_window: Duration,
 }
 
 /// What a connect does first.
@@ -83,13 +83,18 @@ impl ConnectionBudget {
             last_call_end: AtomicU64::new(0),
             epoch: Instant::now(),
             connect_timeout,
-            return_window: RETURN_WINDOW.min(connect_timeout / 4),
         })
     }
 
     /// How long a connect may take.
     pub(crate) fn connect_timeout(&self) -> Duration {
         self.connect_timeout
+    }
+
+    /// How long a connect waits for a busy connection to come back: [`RETURN_WINDOW`], or a
+    /// quarter of the connect timeout when that is shorter, since the wait counts towards it.
+    fn return_window(&self) -> Duration {
+        RETURN_WINDOW.min(self.connect_timeout / 4)
     }
 
     /// Counts a call from now until the returned guard is dropped.
@@ -126,7 +131,7 @@ impl ConnectionBudget {
         // closed. Only a call that ended a moment ago can have one on its way back.
         let ended = self.last_call_end.load(Ordering::Acquire);
         let since_end = self.nanos_now().saturating_sub(ended);
-        if ended == 0 || since_end > self.return_window.as_nanos() as u64 {
+        if ended == 0 || since_end > self.return_window().as_nanos() as u64 {
             // It takes the place of the closed one.
             Plan::Connect { counted: true }
         } else {
@@ -267,6 +272,58 @@ impl Drop for ConnectionUse {
     }
 }
 
+/// Whether hyper can put the connection back in the pool once `response` has been read: not
+/// when the server closes it after the answer (`Connection: close`, HTTP/1.0 without
+/// `keep-alive`), nor when the body has neither a length nor chunks and so ends with the
+/// connection.
+///
+/// The rules are hyper's own (`proto::h1::role`), down to the order of `Connection` lines and
+/// values that are not text, which hyper does not read.
+pub(crate) fn keeps_connection(response: &reqwest::Response) -> bool {
+    let version = response.version();
+    if version != reqwest::Version::HTTP_10 && version != reqwest::Version::HTTP_11 {
+        // HTTP/2 and later close a connection only with a frame of their own.
+        return true;
+    }
+    let headers = response.headers();
+    let lists = |value: &HeaderValue, option: &str| {
+        value.to_str().is_ok_and(|text| {
+            text.split(',')
+                .any(|listed| listed.trim().eq_ignore_ascii_case(option))
+        })
+    };
+
+    // A `close` on any line wins; HTTP/1.0 closes unless a line says `keep-alive`.
+    let mut persistent = version == reqwest::Version::HTTP_11;
+    for value in headers.get_all(CONNECTION) {
+        if lists(value, "close") {
+            return false;
+        }
+        persistent = persistent || lists(value, "keep-alive");
+    }
+    if !persistent {
+        return false;
+    }
+
+    let status = response.status();
+    if status.is_informational()
+        || status == reqwest::StatusCode::NO_CONTENT
+        || status == reqwest::StatusCode::NOT_MODIFIED
+    {
+        return true;
+    }
+    // With `Transfer-Encoding`, the body is chunked only if `chunked` is the last coding of
+    // the last line; otherwise it ends with the connection.
+    match headers.get_all(TRANSFER_ENCODING).iter().next_back() {
+        Some(codings) => codings.to_str().is_ok_and(|text| {
+            text.rsplit(',')
+                .next()
+                .is_some_and(|last| last.trim().eq_ignore_ascii_case("chunked"))
+        }),
+        None => response.content_length().is_some(),
+    }
+}
+
 /// The connector layer that holds back connects a request may not need; see the module docs.
 #[derive(Clone, Debug)]
 pub(crate) struct ReuseConnections {
@@ -349,7 +406,7 @@ where
             let (connector, budget) = &*shared;
             let counted = match plan {
                 Plan::Connect { counted } => counted,
-                Plan::AwaitReturn if pooled_connection_taken(budget.return_window).await => {
+                Plan::AwaitReturn if pooled_connection_taken(budget.return_window()).await => {
                     return Err(NotNeeded.into());
                 }
                 // None came back: this connect takes the place of one that was closed.
@@ -509,7 +566,6 @@ mod tests {
             last_call_end: AtomicU64::new(1),
             epoch: Instant::now() - Duration::from_secs(1),
             connect_timeout: Duration::from_secs(10),
-            return_window: RETURN_WINDOW,
         };
 
         assert_eq!(budget.plan(true), Plan::Connect { counted: true });
@@ -519,9 +575,9 @@ mod tests {
     #[test]
     fn the_wait_takes_at_most_a_quarter_of_the_connect_timeout() {
         let budget = ConnectionBudget::new(Duration::from_millis(8));
-        assert_eq!(budget.return_window, Duration::from_millis(2));
+        assert_eq!(budget.return_window(), Duration::from_millis(2));
         let budget = ConnectionBudget::new(Duration::MAX);
-        assert_eq!(budget.return_window, RETURN_WINDOW);
+        assert_eq!(budget.return_window(), RETURN_WINDOW);
     }
 
     #[test]

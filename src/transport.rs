@@ -31,14 +31,13 @@ use futures_util::FutureExt as _;
 use futures_util::future::Either;
 use progenitor_client::{ClientHooks, ClientInfo, OperationInfo, ResponseValue};
 use reqwest::header::{
-    AUTHORIZATION, CONNECTION, CONTENT_LENGTH, CONTENT_TYPE, HeaderValue, LOCATION, RETRY_AFTER,
-    TRANSFER_ENCODING,
+    AUTHORIZATION, CONTENT_LENGTH, CONTENT_TYPE, HeaderValue, LOCATION, RETRY_AFTER,
 };
 use serde::de::DeserializeOwned;
 use tracing::Instrument;
 
 use crate::auth::Credentials;
-use crate::connections::{ConnectionBudget, ConnectionUse};
+use crate::connections::{ConnectionBudget, ConnectionUse, keeps_connection};
 use crate::generated;
 use crate::retry::{self, RetryPolicy};
 
@@ -533,58 +532,6 @@ pub(crate) fn parse_object<T: DeserializeOwned>(body: &[u8]) -> serde_json::Resu
 /// `body` without a leading UTF-8 byte order mark.
 pub(crate) fn without_bom(body: &[u8]) -> &[u8] {
     body.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(body)
-}
-
-/// Whether hyper can put the connection back in the pool once `response` has been read: not
-/// when the server closes it after the answer (`Connection: close`, HTTP/1.0 without
-/// `keep-alive`), nor when the body has neither a length nor chunks and so ends with the
-/// connection.
-///
-/// The rules are hyper's own (`proto::h1::role`), down to the order of `Connection` lines and
-/// values that are not text, which hyper does not read.
-fn keeps_connection(response: &reqwest::Response) -> bool {
-    let version = response.version();
-    if version != reqwest::Version::HTTP_10 && version != reqwest::Version::HTTP_11 {
-        // HTTP/2 and later close a connection only with a frame of their own.
-        return true;
-    }
-    let headers = response.headers();
-    let lists = |value: &HeaderValue, option: &str| {
-        value.to_str().is_ok_and(|text| {
-            text.split(',')
-                .any(|listed| listed.trim().eq_ignore_ascii_case(option))
-        })
-    };
-
-    // A `close` on any line wins; HTTP/1.0 closes unless a line says `keep-alive`.
-    let mut persistent = version == reqwest::Version::HTTP_11;
-    for value in headers.get_all(CONNECTION) {
-        if lists(value, "close") {
-            return false;
-        }
-        persistent = persistent || lists(value, "keep-alive");
-    }
-    if !persistent {
-        return false;
-    }
-
-    let status = response.status();
-    if status.is_informational()
-        || status == reqwest::StatusCode::NO_CONTENT
-        || status == reqwest::StatusCode::NOT_MODIFIED
-    {
-        return true;
-    }
-    // With `Transfer-Encoding`, the body is chunked only if `chunked` is the last coding of
-    // the last line; otherwise it ends with the connection.
-    match headers.get_all(TRANSFER_ENCODING).iter().next_back() {
-        Some(codings) => codings.to_str().is_ok_and(|text| {
-            text.rsplit(',')
-                .next()
-                .is_some_and(|last| last.trim().eq_ignore_ascii_case("chunked"))
-        }),
-        None => response.content_length().is_some(),
-    }
 }
 
 /// The wait a response's `Retry-After` header asks for.
