@@ -702,15 +702,10 @@ fn named_token(name: &str, value: &str) -> String {
     json!({"id": TOKEN_ID, "name": name, "token": value, "scopes": ["a\tb"]}).to_string()
 }
 
-/// Names with line breaks, tabs and escapes are escaped in the table.
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn table_names_with_control_characters_are_escaped() {
-    let server = ScriptedServer::start(vec![Reply::json(
-        200,
-        &named_token("a\nb\tc\u{1b}[31m", "vpt_0123456789abcdef"),
-    )])
-    .await;
-    let output = run(cli(&[
+/// What `get --output table` prints for a token with this name and value.
+async fn table_of_token(name: &str, value: &str) -> std::process::Output {
+    let server = ScriptedServer::start(vec![Reply::json(200, &named_token(name, value))]).await;
+    run(cli(&[
         "--base-url",
         &server.base_url,
         "--output",
@@ -718,7 +713,13 @@ async fn table_names_with_control_characters_are_escaped() {
         "get",
         TOKEN_ID,
     ]))
-    .await;
+    .await
+}
+
+/// Names with line breaks, tabs and escapes are escaped in the table.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn table_names_with_control_characters_are_escaped() {
+    let output = table_of_token("a\nb\tc\u{1b}[31m", "vpt_0123456789abcdef").await;
 
     assert_eq!(output.status.code(), Some(0));
     assert_eq!(
@@ -734,20 +735,7 @@ async fn table_names_with_control_characters_are_escaped() {
 /// printable like the name.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn table_token_values_with_escapes_are_not_written_raw() {
-    let server = ScriptedServer::start(vec![Reply::json(
-        200,
-        &named_token("n", "\u{1b}[2J\u{1b}[1;1Hvpt_0123456789abcdef"),
-    )])
-    .await;
-    let output = run(cli(&[
-        "--base-url",
-        &server.base_url,
-        "--output",
-        "table",
-        "get",
-        TOKEN_ID,
-    ]))
-    .await;
+    let output = table_of_token("n", "\u{1b}[2J\u{1b}[1;1Hvpt_0123456789abcdef").await;
 
     assert_eq!(output.status.code(), Some(0));
     let stdout = text(&output.stdout);
@@ -757,20 +745,7 @@ async fn table_token_values_with_escapes_are_not_written_raw() {
 /// A right-to-left override in a name reorders the rest of the terminal line.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn table_names_with_bidi_overrides_are_escaped() {
-    let server = ScriptedServer::start(vec![Reply::json(
-        200,
-        &named_token("evil\u{202e}txt.exe", "vpt_0123456789abcdef"),
-    )])
-    .await;
-    let output = run(cli(&[
-        "--base-url",
-        &server.base_url,
-        "--output",
-        "table",
-        "get",
-        TOKEN_ID,
-    ]))
-    .await;
+    let output = table_of_token("evil\u{202e}txt.exe", "vpt_0123456789abcdef").await;
 
     assert_eq!(output.status.code(), Some(0));
     assert!(
@@ -879,20 +854,7 @@ async fn server_messages_on_stderr_carry_no_raw_escapes() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn wide_names_are_cut_by_characters() {
     let name = "会".repeat(30);
-    let server = ScriptedServer::start(vec![Reply::json(
-        200,
-        &named_token(&name, "vpt_0123456789abcdef"),
-    )])
-    .await;
-    let output = run(cli(&[
-        "--base-url",
-        &server.base_url,
-        "--output",
-        "table",
-        "get",
-        TOKEN_ID,
-    ]))
-    .await;
+    let output = table_of_token(&name, "vpt_0123456789abcdef").await;
 
     assert_eq!(output.status.code(), Some(0));
     assert_eq!(
